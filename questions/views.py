@@ -1,0 +1,77 @@
+"""HTML pages for browsing the bank."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from questions.access import browse_required
+from questions.filters import QuestionFilter
+from questions.models import Competency, Question, Role
+
+ACTIVE = Q(questions__is_active=True)
+
+
+@require_GET
+@browse_required
+def home(request: HttpRequest) -> HttpResponse:
+    competencies = Competency.objects.annotate(question_count=Count("questions", filter=ACTIVE))
+    roles = Role.objects.annotate(question_count=Count("questions", filter=ACTIVE))
+    return render(request, "questions/home.html", {"competencies": competencies, "roles": roles})
+
+
+@require_GET
+@browse_required
+def competency_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    competency = get_object_or_404(Competency, slug=slug)
+    questions = Question.objects.active().filter(competency=competency).for_listing()
+    question_filter = QuestionFilter(request.GET, queryset=questions)
+    status = 200
+    if question_filter.is_valid():
+        questions = question_filter.qs
+    else:
+        # Keep the page useful: show every question and say which filter was not understood.
+        status = 400
+    page = Paginator(questions, settings.QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "competency": competency,
+        "competencies": Competency.objects.all(),
+        "filter": question_filter,
+        "page": page,
+        "query_string": _without_page(request),
+    }
+    return render(request, "questions/competency.html", context, status=status)
+
+
+@require_GET
+@browse_required
+def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    question = get_object_or_404(
+        Question.objects.select_related("competency").prefetch_related("roles"), slug=slug
+    )
+    siblings = Question.objects.active().filter(competency_id=question.competency_id)
+    context = {
+        "question": question,
+        "previous": siblings.filter(id__lt=question.id).order_by("-id").first(),
+        "next": siblings.filter(id__gt=question.id).order_by("id").first(),
+    }
+    return render(request, "questions/question.html", context)
+
+
+@require_GET
+@browse_required
+def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    role = get_object_or_404(Role, slug=slug)
+    competencies = Competency.objects.annotate(
+        question_count=Count("questions", filter=ACTIVE & Q(questions__roles=role))
+    )
+    return render(request, "questions/role.html", {"role": role, "competencies": competencies})
+
+
+def _without_page(request: HttpRequest) -> str:
+    """The current query string minus `page`, for pagination links that keep the filters."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

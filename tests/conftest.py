@@ -1,0 +1,119 @@
+"""Shared test data: a small named bank, the seed bank, and the people access tests need."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from questions.models import Competency, Level, Question, QuestionType, Role
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_storage():
+    # The suite does not run collectstatic; the hashed-manifest storage is for production.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def seed_bank(db):
+    """The 60 seed questions, their six competencies and role, as `make run` loads them."""
+    call_command("loaddata", "competencies", "roles", "questions", verbosity=0)
+
+
+@pytest.fixture
+def strategy(db) -> Competency:
+    return Competency.objects.create(
+        slug="strategy", name="Strategy", description="Setting direction.", display_order=1
+    )
+
+
+@pytest.fixture
+def leadership(db) -> Competency:
+    return Competency.objects.create(
+        slug="leadership", name="Leadership", description="Leading people.", display_order=6
+    )
+
+
+@pytest.fixture
+def ops_manager(db) -> Role:
+    return Role.objects.create(
+        slug="ops-manager", title="Operations Manager", summary="Runs operations."
+    )
+
+
+@pytest.fixture
+def pricing_question(strategy, ops_manager) -> Question:
+    question = Question.objects.create(
+        text="How would you set a pricing strategy for a new product line?",
+        guidance="Looks at margins, competitors and customer willingness to pay.",
+        competency=strategy,
+        question_type=QuestionType.SITUATIONAL,
+        level=Level.SENIOR,
+        minutes=6,
+    )
+    question.roles.add(ops_manager)
+    return question
+
+
+@pytest.fixture
+def conflict_question(leadership, ops_manager) -> Question:
+    question = Question.objects.create(
+        text="Tell me about a time you resolved a conflict within your team.",
+        guidance="Names the conflict, listens to both sides and restores productivity.",
+        competency=leadership,
+        question_type=QuestionType.BEHAVIOURAL,
+        level=Level.MID,
+        minutes=5,
+    )
+    question.roles.add(ops_manager)
+    return question
+
+
+def _user(django_user_model, username: str, *groups: str, **extra):
+    user = django_user_model.objects.create_user(username, password="a-long-test-password", **extra)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    return user
+
+
+@pytest.fixture
+def recruiter(django_user_model):
+    return _user(django_user_model, "rita", "Recruiter")
+
+
+@pytest.fixture
+def owner(django_user_model):
+    """A hiring manager who owns kits."""
+    return _user(django_user_model, "olivia", "Hiring manager")
+
+
+@pytest.fixture
+def colleague(django_user_model):
+    """Another hiring manager in the same company: may not see the owner's kits."""
+    return _user(django_user_model, "colin", "Hiring manager")
+
+
+@pytest.fixture
+def outsider(django_user_model):
+    """A signed-in account with no group at all."""
+    return _user(django_user_model, "oscar")
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A staff member in the Question editor group."""
+    return _user(django_user_model, "edith", "Question editor", is_staff=True)
+
+
+@pytest.fixture
+def recruiter_client(client, recruiter):
+    client.force_login(recruiter)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
