@@ -17,8 +17,13 @@ ACTIVE = Q(questions__is_active=True)
 @require_GET
 @browse_required
 def home(request: HttpRequest) -> HttpResponse:
-    competencies = Competency.objects.annotate(question_count=Count("questions", filter=ACTIVE))
-    roles = Role.objects.annotate(question_count=Count("questions", filter=ACTIVE))
+    # Aggregating queries ignore Meta.ordering, so order explicitly.
+    competencies = Competency.objects.annotate(
+        question_count=Count("questions", filter=ACTIVE)
+    ).order_by("display_order")
+    roles = Role.objects.annotate(question_count=Count("questions", filter=ACTIVE)).order_by(
+        "title"
+    )
     return render(request, "questions/home.html", {"competencies": competencies, "roles": roles})
 
 
@@ -66,7 +71,7 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     role = get_object_or_404(Role, slug=slug)
     competencies = Competency.objects.annotate(
         question_count=Count("questions", filter=ACTIVE & Q(questions__roles=role))
-    )
+    ).order_by("display_order")
     return render(request, "questions/role.html", {"role": role, "competencies": competencies})
 
 

@@ -36,6 +36,18 @@ class TestHome:
         ]:
             assert name in body
         assert body.count("10 questions") == 6
+        positions = [
+            body.index(f">{name}</a>")
+            for name in [
+                "Strategy",
+                "Project management",
+                "Data analysis",
+                "Technical",
+                "Customer service",
+                "Leadership",
+            ]
+        ]
+        assert positions == sorted(positions), "competencies appear in their display order"
         assert "60 questions" in body
 
     def test_it_shows_each_competency_description(self, seed_bank, recruiter_client):
@@ -187,6 +199,7 @@ class TestRolePage:
         response = recruiter_client.get("/roles/e-commerce-operations-manager/")
         assert response.status_code == 200
         assert [c.question_count for c in response.context["competencies"]] == [10] * 6
+        assert [c.display_order for c in response.context["competencies"]] == [1, 2, 3, 4, 5, 6]
         assert (
             "/competencies/strategy/?role=e-commerce-operations-manager"
             in response.content.decode()
