@@ -86,10 +86,10 @@ class TestCompetencyPage:
         last = recruiter_client.get("/competencies/strategy/?page=3")
         assert len(last.context["page"].object_list) == 5
 
-    @pytest.mark.parametrize("page", ["abc", "99999", "-1", "0", "1.5", ""])
-    def test_a_bad_page_number_gives_a_sensible_page(self, strategy, recruiter_client, page):
+    @pytest.mark.parametrize("page_number", ["abc", "99999", "-1", "0", "1.5", ""])
+    def test_a_bad_page_number_gives_a_sensible_page(self, strategy, recruiter_client, page_number):
         make_questions(strategy, 25)
-        response = recruiter_client.get(f"/competencies/strategy/?page={page}")
+        response = recruiter_client.get(f"/competencies/strategy/?page={page_number}")
         assert response.status_code == 200
         assert len(response.context["page"].object_list) > 0
 

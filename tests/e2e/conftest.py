@@ -1,0 +1,123 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a live server.
+
+Playwright cannot download its own browser here, so the tests use the system Chromium.
+Without it they are skipped with a clear reason on a developer machine, and fail in CI.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+SKIP_REASON = (
+    "Chromium is not installed, so the browser tests in tests/e2e/ were skipped. "
+    "Install it with `apt-get install -y chromium` to run them."
+)
+PASSWORD = "a-long-test-password"
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls that set up test
+# data happen outside it, before pages are driven, so they are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+            if not CHROMIUM:
+                if IN_CI:
+                    item.add_marker(pytest.mark.xfail(reason="", run=False, strict=True))
+                else:
+                    item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+
+
+def pytest_sessionstart(session):
+    if IN_CI and not CHROMIUM:
+        raise pytest.UsageError("CI must run the browser tests, but Chromium is not installed.")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not CHROMIUM:
+        terminalreporter.write_line(f"NOTE: {SKIP_REASON}", yellow=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def group_permissions(django_db_setup, django_db_blocker) -> dict[str, list[tuple[str, str]]]:
+    """The groups the migrations created, read once before any browser test flushes them."""
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        return {
+            group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
+            for group in Group.objects.all()
+        }
+
+
+@pytest.fixture
+def e2e_db(transactional_db, group_permissions):
+    """A committed database the live server's thread can read.
+
+    Browser tests commit their data, so each ends with a flush that also empties the groups
+    the data migrations made; put them back (flush recreates the permissions themselves).
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    for name, permissions in group_permissions.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for app_label, codename in permissions:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+
+
+@pytest.fixture
+def bank(e2e_db):
+    """The seed bank, committed so the live server's thread can see it."""
+    call_command("loaddata", "competencies", "roles", "questions", verbosity=0)
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """Sign a user in through the real sign-in form."""
+
+    def _sign_in(page, username: str) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live_server.url}/")
+
+    return _sign_in
+
+
+def make_user(django_user_model, username: str, *groups: str, **extra):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username, password=PASSWORD, **extra)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    return user
+
+
+@pytest.fixture
+def recruiter_user(e2e_db, django_user_model):
+    return make_user(django_user_model, "rita", "Recruiter")
