@@ -7,7 +7,7 @@ from playwright.sync_api import Page
 PAGES = [
     "/",
     "/competencies/strategy/",
-    "/questions/how-would-you-go-about-forecasting-demand-for-a-new-product/",
+    "/questions/how-would-you-go-about-forecasting-demand-for-a-new/",
     "/roles/e-commerce-operations-manager/",
 ]
 
