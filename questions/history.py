@@ -20,13 +20,18 @@ from questions.models import Competency, Question, Role
 
 # Words (with their apostrophes and hyphens), runs of spaces, and single punctuation marks.
 _TOKENS = re.compile(r"\s+|[\w’'-]+|[^\w\s]")
+# Below this share of words in common, a change is shown as a rewrite, not word by word.
+REWRITE_RATIO = 0.4
 
 
 def word_diff(old: str, new: str) -> SafeString:
     """The text with removed words in <del> and added words in <ins>; everything escaped."""
     before, after = _TOKENS.findall(old), _TOKENS.findall(new)
-    parts = []
     matcher = SequenceMatcher(None, before, after, autojunk=False)
+    if matcher.ratio() < REWRITE_RATIO:
+        # A rewrite reads better as the old text, then the new, than as confetti.
+        return format_html("<del>{}</del> <ins>{}</ins>", old, new)
+    parts = []
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():
         if operation == "equal":
             parts.append(escape("".join(before[i1:i2])))
