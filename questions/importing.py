@@ -33,6 +33,12 @@ STATUS = {
     RowResult.IMPORT_TYPE_ERROR: "error",
 }
 STATUS_ORDER = ["new", "changed", "unchanged", "error"]
+STATUS_LABELS = {
+    "new": "new",
+    "changed": "changed",
+    "unchanged": "unchanged",
+    "error": "with errors",
+}
 
 
 class PageError(ValueError):
@@ -146,6 +152,20 @@ class ImportReport:
     def counts(self) -> dict[str, int]:
         counted = Counter(row.status for row in self.rows)
         return {status: counted[status] for status in STATUS_ORDER}
+
+    @property
+    def count_labels(self) -> list[tuple[str, int, str]]:
+        """(status, count, label) for each status, for the summary line of the preview."""
+        return [(status, n, STATUS_LABELS[status]) for status, n in self.counts.items()]
+
+    @property
+    def rows_to_review(self) -> list[ReportRow]:
+        """The rows that change something or have errors; unchanged rows are listed apart."""
+        return [row for row in self.rows if row.status != "unchanged"]
+
+    @property
+    def unchanged_rows(self) -> list[ReportRow]:
+        return [row for row in self.rows if row.status == "unchanged"]
 
     @property
     def has_errors(self) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from import_export import fields, resources, widgets
 
@@ -17,6 +18,8 @@ from questions.history import word_diff
 from questions.models import Competency, Level, Question, QuestionType, Role, unique_question_slug
 
 MINUTES_RANGE = (1, 120)
+# Columns whose changes are shown word by word; the others as old → new.
+WORDED_COLUMNS = {"text", "guidance"}
 TRUE_WORDS = {"1", "true", "yes", "y", "active"}
 FALSE_WORDS = {"0", "false", "no", "n", "retired"}
 
@@ -143,10 +146,16 @@ class QuestionDiff(resources.Diff):
         if self.new:
             return []
         return [
-            (column, word_diff(str(old), str(new)))
+            (column, _column_diff(column, str(old), str(new)))
             for column, old, new in zip(self.columns, self.left, self.right, strict=True)
             if old != new
         ]
+
+
+def _column_diff(column: str, old: str, new: str) -> SafeString:
+    if column in WORDED_COLUMNS:
+        return word_diff(old, new)
+    return format_html("<del>{}</del> → <ins>{}</ins>", old or "(empty)", new or "(empty)")
 
 
 class QuestionResource(resources.ModelResource):

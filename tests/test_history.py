@@ -193,3 +193,36 @@ def test_people_outside_the_admin_cannot_read_history(client, recruiter, pricing
     client.force_login(recruiter)
     response = client.get(f"/admin/questions/question/{pricing_question.pk}/history/")
     assert response.status_code == 302
+
+
+def test_rows_already_in_the_bank_get_a_first_version_when_history_begins(db):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    # Runs inside the test's transaction: PostgreSQL rolls the schema back afterwards.
+    target = ("questions", "0005_question_history")
+    executor = MigrationExecutor(connection)
+    before = next(
+        parent
+        for parent in executor.loader.graph.node_map[target].parents
+        if parent.key[0] == "questions"
+    ).key
+    executor.migrate([before])
+    old_apps = executor.loader.project_state([before]).apps
+    competency = old_apps.get_model("questions", "Competency").objects.create(
+        slug="strategy", name="Strategy", description="d", display_order=1
+    )
+    old_apps.get_model("questions", "Question").objects.create(
+        slug="why", text="Why?", guidance="g", competency=competency, minutes=5
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([target])
+    new_apps = executor.loader.project_state([target]).apps
+    version = new_apps.get_model("questions", "HistoricalQuestion").objects.get()
+    assert (version.slug, version.text, version.history_type) == ("why", "Why?", "+")
+    assert version.history_change_reason == "Version kept when history began"
+    assert new_apps.get_model("questions", "HistoricalCompetency").objects.count() == 1
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

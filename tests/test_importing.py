@@ -115,7 +115,7 @@ def test_a_dry_run_reports_without_writing(seed_bank):
     out = run(str(SEED_PAGE), "--role", SEED_ROLE, "--competency", "strategy")
     assert "10 unchanged" in out
     assert "50 changed" in out
-    assert "competency: [-project-management-] {+strategy+}" in out
+    assert "competency: [-project-management-] → {+strategy+}" in out
     assert "Dry run: nothing was written" in out
     assert Question.objects.in_competency("strategy").count() == 10
 

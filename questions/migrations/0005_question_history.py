@@ -29,6 +29,31 @@ def grant_import_export(apps, schema_editor):
     )
 
 
+def record_first_versions(apps, schema_editor):
+    # Rows that exist before history begins get a first version, so their current wording
+    # can be compared with and restored after the first edit.
+    from django.utils import timezone
+
+    now = timezone.now()
+    history_fields = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+    for name in ["Competency", "Role", "Question"]:
+        Model = apps.get_model("questions", name)
+        Historical = apps.get_model("questions", f"Historical{name}")
+        copied = [f.attname for f in Historical._meta.fields if f.name not in history_fields]
+        Historical.objects.bulk_create(
+            [
+                Historical(
+                    history_date=now,
+                    history_type="+",
+                    history_change_reason="Version kept when history began",
+                    **{attname: getattr(obj, attname) for attname in copied},
+                )
+                for obj in Model.objects.all()
+            ],
+            batch_size=500,
+        )
+
+
 def revoke_import_export(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     Permission.objects.filter(
@@ -121,4 +146,5 @@ class Migration(migrations.Migration):
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.RunPython(grant_import_export, revoke_import_export),
+        migrations.RunPython(record_first_versions, migrations.RunPython.noop),
     ]
