@@ -1,3 +1,4 @@
+from contextlib import suppress
 from typing import Any
 
 from django.contrib import admin, messages
@@ -175,10 +176,24 @@ class QuestionAdmin(ImportExportMixin, HistoryAdmin):
 
     def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         response = super().import_action(request, **kwargs)
+        if not isinstance(response, TemplateResponse):
+            return response
+        context = response.context_data
         # The preview lists each row as new / changed / unchanged / error.
-        if isinstance(response, TemplateResponse) and response.context_data.get("result"):
-            response.context_data["report"] = import_report(response.context_data["result"])
+        if context.get("result"):
+            context["report"] = import_report(context["result"])
+        if "confirm_form" not in context:
+            self._remove_uploaded_copy(context.get("form"))
         return response
+
+    def _remove_uploaded_copy(self, form: Any) -> None:
+        """Delete the server's copy of a file that cannot be confirmed (it had errors)."""
+        upload = (getattr(form, "cleaned_data", None) or {}).get("import_file")
+        name = getattr(upload, "tmp_storage_name", None)
+        if name:
+            storage = self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
+            with suppress(OSError):
+                storage.remove()
 
     def process_result(self, result: Result, request: HttpRequest) -> HttpResponse:
         report = import_report(result)

@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+import os
+import tempfile
 
 import pytest
 import tablib
@@ -293,6 +295,21 @@ def test_a_file_that_stopped_passing_before_confirmation_imports_nothing(seed_ba
     response = confirm(editor_client, response)
     assert "Nothing was imported" in response.content.decode()
     assert not Question.objects.filter(guidance="Changed guidance.").exists()
+
+
+def test_a_file_with_errors_is_not_kept_on_the_server(seed_bank, editor_client):
+    rows = csv_rows(export(editor_client, "csv"))[:1]
+    rows[0]["minutes"] = "lots"
+    response = preview(editor_client, csv_bytes(rows))
+    kept = response.context["form"].cleaned_data["import_file"].tmp_storage_name
+    assert not os.path.exists(os.path.join(tempfile.gettempdir(), kept))
+
+    rows[0]["minutes"] = "5"
+    response = preview(editor_client, csv_bytes(rows))
+    kept = response.context["confirm_form"].initial["import_file_name"]
+    assert os.path.exists(os.path.join(tempfile.gettempdir(), kept))
+    confirm(editor_client, response)
+    assert not os.path.exists(os.path.join(tempfile.gettempdir(), kept))
 
 
 def test_a_csv_that_is_not_utf8_gets_a_clear_message(seed_bank, editor_client):
