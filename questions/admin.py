@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats as date_formats
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 from import_export.forms import ExportForm
@@ -55,7 +56,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         version = getattr(request, "restoring_version", None)
         if version is not None:
-            when = date_formats.date_format(version.history_date, "DATETIME_FORMAT")
+            when = date_formats.date_format(localtime(version.history_date), "DATETIME_FORMAT")
             obj._change_reason = f"Restored the version of {when}"[:100]
         super().save_model(request, obj, form, change)
 
