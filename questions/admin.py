@@ -1,12 +1,68 @@
+from contextlib import suppress
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.forms import ModelForm
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import formats as date_formats
+from django.utils.html import format_html
+from django.utils.timezone import localtime
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON, XLSX
+from import_export.forms import ExportForm
+from import_export.results import Result
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
+from questions.history import VersionChanges
+from questions.importing import import_report
 from questions.models import Competency, Question, Role
+from questions.quality import similar_questions, wording_warnings
+from questions.resources import QuestionResource
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """An admin whose History page lists every version with a word-level difference, and
+    restores any version ("Revert"), noting which one in the new version's reason."""
+
+    object_history_template = "admin/questions/object_history.html"
+    object_history_list_template = "admin/questions/object_history_list.html"
+    history_list_per_page = 50
+
+    def get_historical_record_context_helper(
+        self, request: HttpRequest, historical_record: Any
+    ) -> HistoricalRecordContextHelper:
+        return VersionChanges(self.model, historical_record)
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        # A mistyped address is a 404, not a crash on a non-numeric id.
+        if not (object_id.isdigit() and version_id.isdigit()):
+            raise Http404("No such version.")
+        version = self.model.history.filter(id=object_id, history_id=version_id).first()
+        if version is None:
+            raise Http404("No such version.")
+        request.restoring_version = version
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        version = getattr(request, "restoring_version", None)
+        if version is not None:
+            when = date_formats.date_format(localtime(version.history_date), "DATETIME_FORMAT")
+            obj._change_reason = f"Restored the version of {when}"[:100]
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Competency)
-class CompetencyAdmin(admin.ModelAdmin):
+class CompetencyAdmin(HistoryAdmin):
     list_display = ["name", "slug", "display_order", "question_count"]
     list_editable = ["display_order"]
     prepopulated_fields = {"slug": ["name"]}
@@ -21,7 +77,7 @@ class CompetencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(HistoryAdmin):
     list_display = ["title", "slug", "question_count"]
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title", "summary"]
@@ -35,7 +91,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ImportExportMixin, HistoryAdmin):
     list_display = ["short_text", "competency", "question_type", "level", "is_active", "updated_at"]
     list_filter = ["competency", "roles", "question_type", "level", "is_active"]
     list_select_related = ["competency"]
@@ -51,9 +107,109 @@ class QuestionAdmin(admin.ModelAdmin):
         ("Identity", {"fields": ["slug", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    # Import and export (django-import-export): the changelist's filters and search apply.
+    resource_classes = [QuestionResource]
+    formats = [CSV, JSON, XLSX]
+    # The plain form: the one that picks columns needs inline script, and a round trip
+    # needs every column anyway.
+    export_form_class = ExportForm
+    import_template_name = "admin/questions/question/import.html"
+
     @admin.display(description="Question", ordering="text")
     def short_text(self, question: Question) -> str:
         return str(question)
+
+    def save_model(
+        self, request: HttpRequest, obj: Question, form: ModelForm, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        # Warn, never block: the editor decides. Checked only when the wording changes.
+        if change and not {"text", "guidance"} & set(form.changed_data):
+            return
+        for warning in wording_warnings(text=obj.text, guidance=obj.guidance):
+            messages.warning(request, warning)
+        for twin in similar_questions(obj.text, exclude_pk=obj.pk):
+            messages.warning(
+                request,
+                format_html(
+                    'This question is very similar ({}% alike) to “<a href="{}">{}</a>”. '
+                    "Retire one of them, or make them ask different things.",
+                    round(twin.similarity * 100),
+                    reverse("admin:questions_question_change", args=[twin.pk]),
+                    twin,
+                ),
+            )
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        # Importing adds and changes questions, so it needs those permissions too.
+        return (
+            super().has_import_permission(request)
+            and self.has_add_permission(request)
+            and self.has_change_permission(request)
+        )
+
+    def get_export_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_export_queryset(request).prefetch_related("roles")
+
+    def get_export_data(self, file_format: Any, request: HttpRequest, queryset: QuerySet, **kwargs):
+        # A byte-order mark lets spreadsheet programs read the CSV as UTF-8 (curly quotes, accents).
+        if isinstance(file_format, CSV):
+            kwargs["encoding"] = "utf-8-sig"
+        return super().get_export_data(file_format, request, queryset, **kwargs)
+
+    def get_import_data_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        # All or nothing: a row that fails on confirmation rolls back the others too.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def add_data_read_fail_error_to_form(self, form: Any, error: Exception) -> None:
+        if isinstance(error, UnicodeDecodeError):
+            form.add_error(
+                "import_file",
+                "The file is not UTF-8 text. In your spreadsheet program, save it as "
+                "“CSV UTF-8” (or choose the XLSX format) and upload it again.",
+            )
+        else:
+            form.add_error(
+                "import_file",
+                "The file could not be read as the chosen format. Check the format "
+                "(CSV, JSON or XLSX) and that the file is not damaged.",
+            )
+
+    def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        response = super().import_action(request, **kwargs)
+        if not isinstance(response, TemplateResponse):
+            return response
+        context = response.context_data
+        # The preview lists each row as new / changed / unchanged / error.
+        if context.get("result"):
+            context["report"] = import_report(context["result"])
+        if "confirm_form" not in context:
+            self._remove_uploaded_copy(context.get("form"))
+        return response
+
+    def _remove_uploaded_copy(self, form: Any) -> None:
+        """Delete the server's copy of a file that cannot be confirmed (it had errors)."""
+        upload = (getattr(form, "cleaned_data", None) or {}).get("import_file")
+        name = getattr(upload, "tmp_storage_name", None)
+        if name:
+            storage = self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
+            with suppress(OSError):
+                storage.remove()
+
+    def process_result(self, result: Result, request: HttpRequest) -> HttpResponse:
+        report = import_report(result)
+        if report.has_errors:
+            # The bank changed between preview and confirmation; the import was rolled back.
+            messages.error(
+                request,
+                "Nothing was imported: the file no longer passes the checks. "
+                "Upload it again to see why.",
+            )
+            return HttpResponseRedirect(reverse("admin:questions_question_import"))
+        return super().process_result(result, request)
+
+    def add_success_message(self, result: Result, request: HttpRequest) -> None:
+        messages.success(request, f"Import finished. {import_report(result).summary}")
 
     @admin.action(description="Retire selected questions", permissions=["change"])
     def retire(self, request: HttpRequest, queryset: QuerySet) -> None:

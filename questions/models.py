@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 SLUG_MAX_LENGTH = 80
 # Long enough to read, short enough for a link; leaves room for a "-2" suffix.
@@ -26,6 +27,7 @@ class Competency(models.Model):
     )
 
     objects = CompetencyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["display_order"]
@@ -54,6 +56,7 @@ class Role(models.Model):
     summary = models.TextField(blank=True, help_text="What the job is, in a paragraph.")
 
     objects = RoleManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -145,9 +148,16 @@ class Question(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = QuestionManager()
+    # Every save keeps a version (who, when, what); the update time is left out because it
+    # changes on every save and would show as a difference between any two versions.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["id"]
+        permissions = [
+            ("import_question", "Can import questions from a file"),
+            ("export_question", "Can export questions to a file"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("text"),

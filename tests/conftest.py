@@ -1,5 +1,7 @@
 """Shared test data: a small named bank, the seed bank, and the people access tests need."""
 
+import io
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -20,7 +22,7 @@ def _plain_static_storage():
 @pytest.fixture
 def seed_bank(db):
     """The 60 seed questions, their six competencies and role, as `make run` loads them."""
-    call_command("loaddata", "competencies", "roles", "questions", verbosity=0)
+    call_command("seed_bank", stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 from django.core.management import BaseCommand, call_command
 
+from questions.history import history_record_loaded
 from questions.models import Question
 
 SEED_FIXTURES = ["competencies", "roles", "questions"]
@@ -24,6 +25,8 @@ class Command(BaseCommand):
             self.stdout.write("The bank already has questions; seed not loaded (use --force).")
             return
         call_command("loaddata", *SEED_FIXTURES, verbosity=0)
+        # loaddata's raw saves record no history; give each loaded row its first version.
+        history_record_loaded(reason="Loaded from the seed bank")
         self.stdout.write(
             self.style.SUCCESS(f"Seed bank loaded: {Question.objects.count()} questions.")
         )

@@ -1,0 +1,106 @@
+"""The bank's history: readable differences between versions, and versions for loaded data.
+
+Every save of a Question, Competency or Role keeps a version (django-simple-history). Loading
+fixtures saves rows "raw", which records nothing, so `history_record_loaded()` adds the
+missing versions afterwards.
+"""
+
+import re
+from difflib import SequenceMatcher
+from typing import Any
+
+from django.db import models
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from simple_history.models import ModelDelta
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from questions.models import Competency, Question, Role
+
+# Words (with their apostrophes and hyphens), runs of spaces, and single punctuation marks.
+_TOKENS = re.compile(r"\s+|[\w’'-]+|[^\w\s]")
+# Below this share of words in common, a change is shown as a rewrite, not word by word.
+REWRITE_RATIO = 0.4
+
+
+def word_diff(old: str, new: str) -> SafeString:
+    """The text with removed words in <del> and added words in <ins>; everything escaped."""
+    before, after = _TOKENS.findall(old), _TOKENS.findall(new)
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    if matcher.ratio() < REWRITE_RATIO:
+        # A rewrite reads better as the old text, then the new, than as confetti.
+        return format_html("<del>{}</del> <ins>{}</ins>", old, new)
+    parts = []
+    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+        if operation == "equal":
+            parts.append(escape("".join(before[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(format_html("<del>{}</del>", "".join(before[i1:i2])))
+        if j2 > j1:
+            parts.append(format_html("<ins>{}</ins>", "".join(after[j1:j2])))
+    # Every part was escaped above.
+    return mark_safe("".join(parts))
+
+
+def display_value(field: models.Field, value: Any) -> str:
+    """A stored value as an editor reads it: choice labels, yes/no, names of related rows."""
+    if value is None or value == "":
+        return "(empty)"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def value_diff(field: models.Field, old: Any, new: Any) -> SafeString:
+    """How one field changed between two versions, as escaped HTML."""
+    if isinstance(field, models.CharField | models.TextField) and not field.choices:
+        return word_diff(old or "", new or "")
+    return format_html(
+        "<del>{}</del> → <ins>{}</ins>", display_value(field, old), display_value(field, new)
+    )
+
+
+class VersionChanges(HistoricalRecordContextHelper):
+    """Lists what changed in a version as word-level differences, in the form's field order."""
+
+    def context_for_delta_changes(self, delta: ModelDelta) -> list[dict[str, Any]]:
+        order = {field.name: index for index, field in enumerate(self.model._meta.fields)}
+        changes = sorted(delta.changes, key=lambda change: order.get(change.field, 0))
+        context = []
+        for change in changes:
+            field = self.model._meta.get_field(change.field)
+            context.append(
+                {
+                    "field": capfirst(field.verbose_name),
+                    "diff": value_diff(field, change.old, change.new),
+                }
+            )
+        return context
+
+
+def history_record_loaded(*, reason: str) -> int:
+    """Record a version of every competency, role and question whose history lacks its
+    current values, as after `loaddata`; returns how many versions were added."""
+    added = 0
+    for model in (Competency, Role, Question):
+        history = model.history
+        tracked = [field.attname for field in history.model.tracked_fields]
+        latest = {
+            record.id: record
+            for record in history.order_by("id", "-history_date", "-history_id").distinct("id")
+        }
+        new, changed = [], []
+        for obj in model.objects.all():
+            record = latest.get(obj.pk)
+            if record is None:
+                new.append(obj)
+            elif any(getattr(obj, name) != getattr(record, name) for name in tracked):
+                changed.append(obj)
+        history.bulk_history_create(new, default_change_reason=reason)
+        history.bulk_history_create(changed, update=True, default_change_reason=reason)
+        added += len(new) + len(changed)
+    return added
