@@ -200,7 +200,7 @@ def test_rows_already_in_the_bank_get_a_first_version_when_history_begins(db):
     from django.db.migrations.executor import MigrationExecutor
 
     # Runs inside the test's transaction: PostgreSQL rolls the schema back afterwards.
-    target = ("questions", "0005_question_history")
+    target = ("questions", "0003_question_history")
     executor = MigrationExecutor(connection)
     before = next(
         parent
