@@ -15,6 +15,8 @@ def _plain_static_storage():
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The test client speaks plain HTTP; production redirects it to HTTPS (tested on its own).
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture
