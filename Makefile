@@ -54,7 +54,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
 
 # Production: the same steps on every app server; migrate is safe to run from each of them.
-serve: export PORT
+serve: export PORT := $(PORT)
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0

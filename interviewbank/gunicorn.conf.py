@@ -19,6 +19,8 @@ keepalive = 75
 # Recycle workers now and then so a slow leak never grows; jitter staggers the restarts.
 max_requests = 1000
 max_requests_jitter = 100
+# No runtime control socket: one fixed path per user would clash between app servers on a host.
+control_socket_disable = True
 
 # The app logs one JSON line per request itself; gunicorn's own messages go to stderr as JSON too.
 accesslog = None
