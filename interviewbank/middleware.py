@@ -124,21 +124,3 @@ def database_unavailable(
         response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The visitor's address: the socket's, or X-Forwarded-For as set by trusted proxies.
-
-    With N proxies in front, each appends the address it received from, so the N-th entry
-    from the right is the one the outermost proxy saw; entries further left are whatever
-    the client sent and cannot be trusted.
-    """
-    remote = request.META.get("REMOTE_ADDR")
-    count = settings.TRUSTED_PROXY_COUNT
-    if count <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if len(forwarded) < count:
-        return remote
-    return forwarded[-count]

@@ -257,7 +257,7 @@ CONTENT_SECURITY_POLICY = {
 # out for a while. Locking by username alone would let anyone lock a colleague out; by
 # address alone would lock out a whole office behind one NAT.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "interviewbank.auth.SignInThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
@@ -265,4 +265,4 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "interviewbank.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "interviewbank.auth.client_ip"

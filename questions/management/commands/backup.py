@@ -45,11 +45,13 @@ class Command(BaseCommand):
 
     def _dump(self, path: Path) -> None:
         """Dump every backed-up model from a single read-only snapshot."""
+        outermost = not connection.in_atomic_block
         with transaction.atomic():
-            # One snapshot for every table: rows changed while the dump runs are either all
-            # in it or all out of it.
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            if outermost:  # inside a caller's transaction (tests), that one is the snapshot
+                # One snapshot for every table: rows changed while the dump runs are either
+                # all in it or all out of it.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             call_command(
                 "dumpdata",
                 *BACKUP_LABELS,
