@@ -53,10 +53,11 @@ format: install
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
 
-# Production: the same steps on every app server; migrate is safe to run from each of them.
+# Production: the same steps on every app server. Servers started together take turns to
+# migrate (an advisory lock), so a rolling start never races.
 serve: export PORT := $(PORT)
 serve: install
-	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py migrate_locked --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py check --deploy --fail-level ERROR
 	exec $(BIN)/gunicorn --config interviewbank/gunicorn.conf.py interviewbank.wsgi

@@ -428,6 +428,44 @@ class TcpProxy:
                     sock.shutdown(socket.SHUT_RDWR)
 
 
+def database_url(db: dict) -> str:
+    """A DATABASE_URL for these connection settings (a Unix socket directory or host:port)."""
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    if db["HOST"].startswith("/"):
+        where = quote(db["HOST"], safe="")
+    else:
+        where = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{quote(db['USER'], safe='')}{password}@{where}/{db['NAME']}"
+
+
+def test_app_servers_started_together_take_turns_to_migrate(django_db_setup, django_db_blocker):
+    from questions.management.commands.migrate_locked import MIGRATION_LOCK_ID
+
+    with django_db_blocker.unblock():
+        db = dict(connection.settings_dict)
+        holder = connections.create_connection("default")  # a second session: another server
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [MIGRATION_LOCK_ID])
+        try:
+            waiting = subprocess.Popen(
+                [sys.executable, "manage.py", "migrate_locked", "--noinput"],
+                cwd=ROOT,
+                env=production_env(DATABASE_URL=database_url(db)),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            with pytest.raises(subprocess.TimeoutExpired):
+                waiting.wait(timeout=3)  # blocked behind the other server's lock
+        finally:
+            with holder.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATION_LOCK_ID])
+            holder.close()
+        output, _ = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, output
+    assert "No migrations to apply." in output
+
+
 class Outage:
     """Takes the served app's database away and brings it back."""
 
@@ -447,7 +485,7 @@ class LocalServerOutage(Outage):
     how = "the local PostgreSQL server stopped"
 
     def __init__(self, db: dict) -> None:
-        self.database_url = f"postgres://{db['USER']}@{quote(db['HOST'], safe='')}/{db['NAME']}"
+        self.database_url = database_url(db)
 
     def begin(self) -> None:
         from interviewbank import localdb
@@ -469,11 +507,7 @@ class ProxyOutage(Outage):
 
     def __init__(self, db: dict) -> None:
         self.proxy = TcpProxy((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)))
-        password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-        self.database_url = (
-            f"postgres://{quote(db['USER'], safe='')}{password}@127.0.0.1:{self.proxy.port}"
-            f"/{db['NAME']}"
-        )
+        self.database_url = database_url({**db, "HOST": "127.0.0.1", "PORT": self.proxy.port})
 
     def begin(self) -> None:
         self.proxy.cut()
