@@ -391,6 +391,10 @@ class TcpProxy:
         with self._lock:
             sockets, self._sockets = self._sockets, []
         if self._listener is not None:
+            # shutdown() wakes the thread blocked in accept(); close() alone would not, and
+            # the socket would go on accepting.
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
             self._listener.close()
             self._listener = None
         for sock in sockets:
@@ -438,7 +442,10 @@ def database_url(db: dict) -> str:
     return f"postgres://{quote(db['USER'], safe='')}{password}@{where}/{db['NAME']}"
 
 
-def test_app_servers_started_together_take_turns_to_migrate(django_db_setup, django_db_blocker):
+# transaction=True: the test database must exist, but no test transaction may hold this
+# process's connection while another process (or an outage) uses the database.
+@pytest.mark.django_db(transaction=True)
+def test_app_servers_started_together_take_turns_to_migrate(django_db_blocker):
     from questions.management.commands.migrate_locked import MIGRATION_LOCK_ID
 
     with django_db_blocker.unblock():
@@ -600,6 +607,7 @@ def stop_process_group(process: subprocess.Popen) -> None:
             continue
 
 
+@pytest.mark.django_db(transaction=True)
 class TestServed:
     def test_it_serves_pages_and_answers_the_probes(self, served):
         assert served.get("/")[0].status == 200
