@@ -6,13 +6,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: help install db run test lint format clean
+.PHONY: help install db run test lint format clean serve backup restore
 
 help:
 	@echo "make run    - install, migrate, load the seed bank and serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make lint   - ruff check and format check"
 	@echo "make format - ruff format and fix"
+	@echo "make serve  - production: migrate, collect static files, run gunicorn (needs SECRET_KEY, ALLOWED_HOSTS)"
+	@echo "make backup - write a dated dump of the bank, kits and accounts to backups/"
+	@echo "make restore FILE=backups/... - load a dump into an empty database"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +52,23 @@ format: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+
+# Production: the same steps on every app server. Servers started together take turns to
+# migrate (an advisory lock), so a rolling start never races.
+serve: export PORT := $(PORT)
+serve: install
+	$(BIN)/python manage.py migrate_locked --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py check --deploy --fail-level ERROR
+	exec $(BIN)/gunicorn --config interviewbank/gunicorn.conf.py interviewbank.wsgi
+
+# Dumping and loading sign nothing, so they need no real SECRET_KEY; production's is used if set.
+backup: export SECRET_KEY ?= backup-and-restore-sign-nothing
+backup: install
+	$(BIN)/python manage.py backup
+
+restore: export SECRET_KEY ?= backup-and-restore-sign-nothing
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/interviewbank-....json.gz"; exit 2; }
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py restore "$(FILE)"

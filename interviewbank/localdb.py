@@ -64,4 +64,8 @@ def stop() -> None:
 
 def start() -> None:
     """Start the local server again after stop(), on the same socket."""
-    _server().ensure_postgres_running()
+    server = _server()
+    # The library expects its inter-process lock held here, so two processes restarting
+    # the server at once cannot both run pg_ctl start.
+    with server._lock:
+        server.ensure_postgres_running()

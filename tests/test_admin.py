@@ -112,3 +112,97 @@ def test_a_recruiter_cannot_use_the_admin(client, recruiter):
 def test_an_editor_cannot_manage_users_or_groups(editor_client):
     assert editor_client.get("/admin/auth/user/").status_code == 403
     assert editor_client.get("/admin/auth/group/").status_code == 403
+
+
+# --- Who may use the admin ---------------------------------------------------------------
+
+# Pages an editor works in, and pages that manage people, sign-in records or permissions.
+EDITOR_PAGES = [
+    "/admin/",
+    "/admin/questions/question/",
+    "/admin/questions/question/add/",
+    "/admin/questions/question/{question_id}/change/",
+    "/admin/questions/question/{question_id}/history/",
+    "/admin/questions/competency/",
+    "/admin/questions/competency/{competency_id}/change/",
+    "/admin/questions/role/",
+    "/admin/questions/role/{role_id}/change/",
+]
+PEOPLE_PAGES = [
+    "/admin/auth/user/",
+    "/admin/auth/user/add/",
+    "/admin/auth/user/{editor_id}/change/",
+    "/admin/auth/user/{editor_id}/password/",
+    "/admin/auth/group/",
+    "/admin/auth/group/add/",
+    "/admin/axes/accessattempt/",
+    "/admin/axes/accesslog/",
+]
+
+
+@pytest.fixture
+def admin_targets(editor, pricing_question) -> dict:
+    return {
+        "question_id": pricing_question.id,
+        "competency_id": pricing_question.competency_id,
+        "role_id": pricing_question.roles.get().id,
+        "editor_id": editor.id,
+    }
+
+
+@pytest.mark.parametrize("path", EDITOR_PAGES + PEOPLE_PAGES)
+@pytest.mark.parametrize("who", [None, "recruiter", "owner", "outsider"])
+def test_only_staff_get_into_the_admin(request, client, admin_targets, path, who):
+    if who:
+        client.force_login(request.getfixturevalue(who))
+    response = client.get(path.format(**admin_targets))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("path", EDITOR_PAGES)
+def test_an_editor_opens_every_bank_page(editor_client, admin_targets, path):
+    assert editor_client.get(path.format(**admin_targets)).status_code == 200
+
+
+@pytest.mark.parametrize("path", PEOPLE_PAGES)
+def test_an_editor_cannot_open_people_or_sign_in_records(editor_client, admin_targets, path):
+    assert editor_client.get(path.format(**admin_targets)).status_code == 403
+
+
+@pytest.mark.parametrize("path", EDITOR_PAGES + PEOPLE_PAGES)
+def test_a_superuser_opens_everything(client, django_user_model, admin_targets, path):
+    client.force_login(django_user_model.objects.create_superuser("sam", password="x-long-pw-1"))
+    assert client.get(path.format(**admin_targets)).status_code == 200
+
+
+def test_an_editor_cannot_make_themselves_a_superuser(editor_client, editor):
+    response = editor_client.post(
+        f"/admin/auth/user/{editor.id}/change/",
+        {"username": "edith", "is_staff": "on", "is_superuser": "on", "is_active": "on"},
+    )
+    assert response.status_code == 403
+    editor.refresh_from_db()
+    assert not editor.is_superuser
+
+
+def test_an_editor_retires_questions_rather_than_deleting_them(editor_client, pricing_question):
+    response = editor_client.get(f"/admin/questions/question/{pricing_question.id}/delete/")
+    assert response.status_code == 403
+
+
+def test_the_editor_group_without_staff_status_is_not_enough(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    person = django_user_model.objects.create_user("nina", password="a-long-test-password")
+    person.groups.add(Group.objects.get(name="Question editor"))
+    client.force_login(person)
+    assert client.get("/admin/questions/question/").status_code == 302
+
+
+def test_staff_without_a_group_see_no_models(client, django_user_model):
+    client.force_login(
+        django_user_model.objects.create_user("stan", password="a-long-pw-1", is_staff=True)
+    )
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/questions/question/").status_code == 403
