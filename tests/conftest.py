@@ -23,6 +23,38 @@ def _plain_static_storage():
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+MIGRATED_GROUPS = pytest.StashKey[dict[str, list[tuple[str, str]]]]()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """Note the groups the data migrations made, before any test can flush them."""
+    with django_db_blocker.unblock():
+        request.config.stash[MIGRATED_GROUPS] = {
+            group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
+            for group in Group.objects.all()
+        }
+
+
+@pytest.fixture
+def restore_migrated_groups(request, transactional_db) -> None:
+    """Put back the migrations' groups for tests that commit data.
+
+    Such tests end with a flush that empties every table, groups included (the flush
+    recreates permissions, not groups).
+    """
+    from django.contrib.auth.models import Permission
+
+    for name, permissions in request.config.stash[MIGRATED_GROUPS].items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *[
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                for app_label, codename in permissions
+            ]
+        )
+
+
 @pytest.fixture
 def seed_bank(db):
     """The 60 seed questions, their six competencies and role, as `make run` loads them."""

@@ -18,12 +18,20 @@ SKIP_REASON = (
 )
 PASSWORD = "a-long-test-password"
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls that set up test
-# data happen outside it, before pages are driven, so they are safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_beside_playwright():
+    # Playwright's sync API keeps an event loop running in this thread for the rest of the
+    # session; the ORM calls that set up test data happen before pages are driven, so they
+    # are safe. Browser tests run last (below), so no earlier test or subprocess sees this.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))  # stable: browser tests last
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
@@ -61,33 +69,9 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture(scope="session")
-def group_permissions(django_db_setup, django_db_blocker) -> dict[str, list[tuple[str, str]]]:
-    """The groups the migrations created, read once before any browser test flushes them."""
-    from django.contrib.auth.models import Group
-
-    with django_db_blocker.unblock():
-        return {
-            group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
-            for group in Group.objects.all()
-        }
-
-
 @pytest.fixture
-def e2e_db(transactional_db, group_permissions):
-    """A committed database the live server's thread can read.
-
-    Browser tests commit their data, so each ends with a flush that also empties the groups
-    the data migrations made; put them back (flush recreates the permissions themselves).
-    """
-    from django.contrib.auth.models import Group, Permission
-
-    for name, permissions in group_permissions.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in permissions:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+def e2e_db(transactional_db, restore_migrated_groups):
+    """A committed database the live server's thread can read."""
 
 
 @pytest.fixture
