@@ -156,6 +156,9 @@ class BankPermission(permissions.BasePermission):
     write_actions = {"POST": "add", "PUT": "change", "PATCH": "change"}
 
     def has_permission(self, request: Request, view: viewsets.GenericViewSet) -> bool:
+        if not hasattr(view, request.method.lower()):
+            # No such operation here: let the view answer 405 whoever asks.
+            return True
         opts = view.queryset.model._meta
         if request.method in permissions.SAFE_METHODS:
             self.message = (
@@ -294,10 +297,9 @@ class BankPagination(BasePagination):
         ]
 
     def _page_size(self, request: Request) -> int:
-        raw = request.query_params.get(self.page_size_query_param, "")
-        if raw == "":
+        if self.page_size_query_param not in request.query_params:
             return self.page_size
-        size = _whole_number(raw)
+        size = _whole_number(request.query_params[self.page_size_query_param])
         if size is None or not 1 <= size <= self.max_page_size:
             raise exceptions.ValidationError(
                 {
@@ -309,10 +311,9 @@ class BankPagination(BasePagination):
         return size
 
     def _page_number(self, request: Request) -> int:
-        raw = request.query_params.get(self.page_query_param, "")
-        if raw == "":
+        if self.page_query_param not in request.query_params:
             return 1
-        number = _whole_number(raw)
+        number = _whole_number(request.query_params[self.page_query_param])
         if number is None or number < 1:
             raise exceptions.ValidationError(
                 {self.page_query_param: ["A page number is a whole number from 1."]}
@@ -384,7 +385,6 @@ class QuestionViewSet(
     filter_backends = [DjangoFilterBackend]
     filterset_class = QuestionApiFilter
     lookup_value_regex = "[0-9]+"
-    http_method_names = ["get", "post", "put", "patch", "head", "options", "delete"]
 
     def get_queryset(self) -> QuerySet:
         # One query for the page, one for all its roles, whatever the page size.
@@ -396,13 +396,14 @@ class QuestionViewSet(
             return queryset
         return super().filter_queryset(queryset)
 
-    @extend_schema(exclude=True)
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Refuse to delete, and say how to retire instead."""
-        raise exceptions.MethodNotAllowed(
-            request.method,
-            detail='Questions are not deleted: retire one with PATCH {"active": false}.',
-        )
+    def http_method_not_allowed(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Refuse what is not offered; for DELETE, say how to retire instead."""
+        if request.method == "DELETE":
+            raise exceptions.MethodNotAllowed(
+                request.method,
+                detail='Questions are not deleted: retire one with PATCH {"active": false}.',
+            )
+        return super().http_method_not_allowed(request, *args, **kwargs)
 
 
 @extend_schema_view(

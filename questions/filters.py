@@ -1,8 +1,11 @@
 """Filters shared by the browse pages and the API."""
 
+from datetime import UTC, datetime
+
 import django_filters
 from django import forms
 from django.core.validators import slug_re
+from django_filters.fields import IsoDateTimeField
 
 from questions.models import Competency, Level, Question, QuestionQuerySet, QuestionType, Role
 
@@ -26,6 +29,25 @@ class SlugModelChoiceField(forms.ModelChoiceField):
 
 class SlugModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = SlugModelChoiceField
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment, moved to UTC: PostgreSQL refuses offsets past ±15:59."""
+
+    def to_python(self, value: object) -> datetime | None:
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError(
+                "Give a moment between the years 1 and 9999.", code="invalid"
+            ) from exc
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 class QuestionFilter(django_filters.FilterSet):
@@ -60,6 +82,17 @@ class ActiveChoice(django_filters.ChoiceFilter):
         return qs.filter(is_active=(value != "false"))
 
 
+class NoBlankFiltersForm(forms.Form):
+    """A filter form for scripts: a filter given with no value is a mistake, not "any"."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name in self.fields:
+            if name in self.data and self.data[name] == "":
+                self.add_error(name, "Give a value, or leave this filter out.")
+        return cleaned
+
+
 class QuestionApiFilter(QuestionFilter):
     """The browse filters plus what scripts need: competency, retired questions, recent changes."""
 
@@ -73,7 +106,7 @@ class QuestionApiFilter(QuestionFilter):
         choices=[("true", "Active"), ("false", "Retired"), ("any", "Both")],
         help_text="`true` (default): questions on offer; `false`: retired ones; `any`: both.",
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcIsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Only questions changed at or after this moment (ISO 8601, e.g. "
@@ -83,10 +116,11 @@ class QuestionApiFilter(QuestionFilter):
     class Meta:
         model = Question
         fields = ["competency", "role", "type", "level", "active", "updated_since"]
+        form = NoBlankFiltersForm
 
     def __init__(self, data=None, *args, **kwargs) -> None:
         # A missing `active` means questions on offer, as on the browse pages.
-        if data is not None and not data.get("active"):
+        if data is not None and "active" not in data:
             data = data.copy()
             data["active"] = "true"
         super().__init__(data, *args, **kwargs)

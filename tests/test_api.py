@@ -136,7 +136,7 @@ class TestQuestionList:
         body = assert_error(response, 400, "invalid")
         assert body["errors"] == {"page_size": ["Choose a page size from 1 to 100."]}
 
-    @pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "٣", "9" * 40])
+    @pytest.mark.parametrize("page", ["", "0", "-1", "abc", "1.5", "٣", "9" * 40])
     def test_a_page_that_is_not_a_whole_number_is_a_400(self, strategy, recruiter_api, page):
         make_questions(strategy, 3)
         body = assert_error(recruiter_api.get(f"/api/v1/questions/?page={page}"), 400, "invalid")
@@ -222,6 +222,19 @@ class TestQuestionFilters:
         assert [q["id"] for q in body["results"]] == [conflict_question.id]
 
     @pytest.mark.parametrize(
+        "moment", ["1442-08-20T18:35:30.435-18:32", "2030-01-01T00:00:00+23:59", "0001-01-01"]
+    )
+    def test_updated_since_takes_any_valid_offset(self, pricing_question, recruiter_api, moment):
+        response = recruiter_api.get("/api/v1/questions/", {"updated_since": moment})
+        assert response.status_code == 200
+
+    def test_updated_since_before_year_one_in_utc_is_a_400(self, pricing_question, recruiter_api):
+        response = recruiter_api.get(
+            "/api/v1/questions/", {"updated_since": "0001-01-01T00:00:00+01:00"}
+        )
+        assert_error(response, 400, "invalid")
+
+    @pytest.mark.parametrize(
         "query,field",
         [
             ("competency=astrology", "competency"),
@@ -233,6 +246,9 @@ class TestQuestionFilters:
             ("role=%00", "role"),
             ("competency=a%00b", "competency"),
             ("role=caf%C3%A9", "role"),
+            ("type=", "type"),
+            ("updated_since=", "updated_since"),
+            ("active=", "active"),
         ],
     )
     def test_a_filter_value_it_cannot_use_is_a_400_naming_the_filter(
@@ -405,11 +421,22 @@ class TestQuestionWrites:
         )
         assert editor_api.get("/api/v1/questions/").json()["count"] == 1
 
-    def test_delete_is_refused_with_a_pointer_to_retiring(self, editor_api, pricing_question):
-        response = editor_api.delete(f"/api/v1/questions/{pricing_question.id}/")
+    @pytest.mark.parametrize("person", ["editor", "recruiter", "outsider"])
+    def test_delete_is_refused_with_a_pointer_to_retiring(self, request, person, pricing_question):
+        api = token_client(request.getfixturevalue(person))
+        response = api.delete(f"/api/v1/questions/{pricing_question.id}/")
         body = assert_error(response, 405, "method_not_allowed")
         assert 'PATCH {"active": false}' in body["detail"]
+        assert response["Allow"] == "GET, PUT, PATCH, HEAD, OPTIONS"
         assert Question.objects.filter(pk=pricing_question.pk, is_active=True).exists()
+
+    def test_other_methods_that_are_not_offered_are_405(self, recruiter_api, pricing_question):
+        assert_error(recruiter_api.delete("/api/v1/roles/"), 405, "method_not_allowed")
+        assert_error(
+            post_json(recruiter_api, "/api/v1/competencies/strategy/", {}, method="put"),
+            405,
+            "method_not_allowed",
+        )
 
     @pytest.mark.parametrize("person", ["recruiter", "owner", "outsider"])
     def test_people_who_are_not_editors_cannot_write(
@@ -424,7 +451,6 @@ class TestQuestionWrites:
         assert_error(
             post_json(api, path, {"active": False}, method="patch"), 403, "permission_denied"
         )
-        assert_error(api.delete(path), 403, "permission_denied")
         pricing_question.refresh_from_db()
         assert pricing_question.is_active
 
