@@ -73,8 +73,10 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
             detail = next(iter(errors.values()), ["The request is not valid."])[0]
         response.data = error_body(detail, "invalid", errors)
     else:
-        code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
-        response.data = error_body(str(exc.detail), code)
+        codes = exc.get_codes()
+        response.data = error_body(
+            str(exc.detail), codes if isinstance(codes, str) else exc.default_code
+        )
     return response
 
 
@@ -150,7 +152,8 @@ class BankPermission(permissions.BasePermission):
     """Read with the model's view permission (or PUBLIC_BROWSING); write with add/change.
 
     Anonymous requests that fail are answered 401 (token auth comes first, so DRF sends
-    `WWW-Authenticate`); signed-in accounts without the permission get 403.
+    `WWW-Authenticate`); signed-in accounts without the permission get 403. A method the
+    endpoint does not offer is let through, so everyone gets the same 405.
     """
 
     write_actions = {"POST": "add", "PUT": "change", "PATCH": "change"}

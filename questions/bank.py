@@ -1,4 +1,4 @@
-"""What an editor does to the bank's questions: add one, change one, retire one.
+"""What an editor does to the bank's questions: add one, or change one (retiring included).
 
 The API calls these, and so can imports and commands, so the rules live in one place.
 """
@@ -47,11 +47,6 @@ def question_update(
     for name, value in _only_question_fields(fields).items():
         setattr(question, name, value)
     return _save(question, roles=roles)
-
-
-def question_retire(*, question: Question) -> Question:
-    """Stop offering a question; kits that use it keep it."""
-    return question_update(question=question, is_active=False)
 
 
 def question_clean(question: Question) -> None:

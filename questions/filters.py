@@ -1,10 +1,12 @@
 """Filters shared by the browse pages and the API."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 import django_filters
 from django import forms
 from django.core.validators import slug_re
+from django.http import QueryDict
 from django_filters.fields import IsoDateTimeField
 
 from questions.models import Competency, Level, Question, QuestionQuerySet, QuestionType, Role
@@ -118,7 +120,7 @@ class QuestionApiFilter(QuestionFilter):
         fields = ["competency", "role", "type", "level", "active", "updated_since"]
         form = NoBlankFiltersForm
 
-    def __init__(self, data=None, *args, **kwargs) -> None:
+    def __init__(self, data: QueryDict | None = None, *args: Any, **kwargs: Any) -> None:
         # A missing `active` means questions on offer, as on the browse pages.
         if data is not None and "active" not in data:
             data = data.copy()
