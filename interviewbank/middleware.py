@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
-from django.views import defaults
 
 from interviewbank.logs import loaded_user_id
 
@@ -100,7 +99,9 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
     exception = sys.exception()
     if isinstance(exception, DATABASE_UNAVAILABLE):
         return database_unavailable(request, exception, logged=True)
-    return defaults.server_error(request, template_name)
+    from questions.api import server_error as bank_server_error
+
+    return bank_server_error(request)
 
 
 def database_unavailable(

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
     "simple_history",
@@ -179,10 +182,48 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 QUESTIONS_PER_PAGE = 20
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes a missing login a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "questions.throttles.AnonThrottle",
+        "questions.throttles.UserThrottle",
+    ],
+    # Counted in the cache: per process with the default local-memory cache.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "600/minute"),
+    },
+    "EXCEPTION_HANDLER": "questions.api.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Interview Bank API",
+    "DESCRIPTION": (
+        "The question bank for scripts: questions with their guidance, competencies and "
+        "roles. Authenticate with `Authorization: Token <key>` (create the key on your "
+        "account page, /accounts/profile/) or a signed-in browser session. Lists are "
+        "paginated with `page` and `page_size`. Every error is JSON: "
+        '`{"detail": "...", "code": "...", "errors": {"field": ["..."]}}`.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get their own components, so read-only fields are not asked for.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "QuestionTypeEnum": "questions.models.QuestionType",
+        "LevelEnum": "questions.models.Level",
+    },
 }
 
 # One JSON object per line on stderr: what log collectors read without a custom parser.

@@ -1,11 +1,23 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
     path("", include("questions.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("questions.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="questions/api_docs.html"
+        ),
+        name="api-docs",
+    ),
 ]
 
-# A database outage that surfaces outside a view still gets the 503 page, not the 500 one.
+# JSON errors under /api/, the site's own pages elsewhere; a database outage that surfaces
+# outside a view still gets the 503 page rather than the 500 one.
+handler404 = "questions.api.not_found"
 handler500 = "interviewbank.middleware.server_error"

@@ -9,4 +9,7 @@ urlpatterns = [
     path("competencies/<slug:slug>/", views.competency_detail, name="competency"),
     path("questions/<slug:slug>/", views.question_detail, name="detail"),
     path("roles/<slug:slug>/", views.role_detail, name="role"),
+    path("accounts/profile/", views.account, name="account"),
+    path("accounts/profile/token/", views.account_token_create, name="account-token-create"),
+    path("accounts/profile/token/revoke/", views.account_token_revoke, name="account-token-revoke"),
 ]

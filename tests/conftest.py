@@ -5,6 +5,7 @@ import io
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 
 from questions.models import Competency, Level, Question, QuestionType, Role
@@ -155,3 +156,11 @@ def recruiter_client(client, recruiter):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Start every test with an empty cache, so API throttle counts never carry over."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,103 @@
+"""What an editor does to the bank's questions: add one, or change one (retiring included).
+
+The API calls these, and so can imports and commands, so the rules live in one place.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+
+from questions.models import Question, Role, unique_question_slug
+
+# The field a broken table-level rule is reported against, so a form or API can show it there.
+CONSTRAINT_FIELDS = {
+    "question_unique_text_ci": "text",
+    "question_minutes_between_1_and_120": "minutes",
+}
+
+# The case-insensitive unique index on text holds at most about 2,700 bytes a row; 500
+# characters stays under it in any script and is longer than any real question.
+TEXT_MAX_LENGTH = 500
+GUIDANCE_MAX_LENGTH = 4000
+
+QUESTION_FIELDS = {
+    "text",
+    "guidance",
+    "competency",
+    "question_type",
+    "level",
+    "minutes",
+    "is_active",
+}
+
+
+def question_create(*, roles: Iterable[Role] = (), **fields: Any) -> Question:
+    """Add a question to the bank, with its roles; raises ValidationError by field."""
+    question = Question(**_only_question_fields(fields))
+    question.slug = unique_question_slug(question.text)
+    return _save(question, roles=roles)
+
+
+def question_update(
+    *, question: Question, roles: Iterable[Role] | None = None, **fields: Any
+) -> Question:
+    """Change a question's fields (and roles, when given); raises ValidationError by field."""
+    for name, value in _only_question_fields(fields).items():
+        setattr(question, name, value)
+    return _save(question, roles=roles)
+
+
+def question_clean(question: Question) -> None:
+    """Check a question as the database will, reporting each problem against its field."""
+    errors: dict[str, list[str]] = {}
+    try:
+        question.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        errors = dict(exc.message_dict)
+    for field, limit in [("text", TEXT_MAX_LENGTH), ("guidance", GUIDANCE_MAX_LENGTH)]:
+        if len(getattr(question, field) or "") > limit:
+            errors.setdefault(field, []).append(f"Keep this to {limit} characters or fewer.")
+    exclude = set(errors)
+    for constraint in Question._meta.constraints:
+        try:
+            constraint.validate(Question, question, exclude=exclude)
+        except ValidationError as exc:
+            field = CONSTRAINT_FIELDS.get(constraint.name, NON_FIELD_ERRORS)
+            errors.setdefault(field, []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _only_question_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - QUESTION_FIELDS
+    if unknown:
+        raise TypeError(f"Not a question field: {', '.join(sorted(unknown))}")
+    return fields
+
+
+def _save(question: Question, *, roles: Iterable[Role] | None) -> Question:
+    question_clean(question)
+    try:
+        # The question and its role links change together or not at all.
+        with transaction.atomic():
+            question.save()
+            if roles is not None:
+                question.roles.set(roles)
+    except IntegrityError as exc:
+        # Another writer got there between the check and the save.
+        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+        if constraint in CONSTRAINT_FIELDS:
+            message = next(
+                c.violation_error_message
+                for c in Question._meta.constraints
+                if c.name == constraint
+            )
+            raise ValidationError({CONSTRAINT_FIELDS[constraint]: [message]}) from exc
+        if constraint and "slug" in constraint:
+            raise ValidationError(
+                {"text": ["Another question was just saved with the same opening words."]}
+            ) from exc
+        raise
+    return question

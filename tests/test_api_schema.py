@@ -1,0 +1,252 @@
+"""The API contract: the OpenAPI schema, the offline docs, and generated requests against it."""
+
+import re
+
+import pytest
+import schemathesis
+from django.conf import settings as django_settings
+from django.contrib.staticfiles import finders
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import override_settings
+from hypothesis import HealthCheck, given, settings
+from openapi_spec_validator import validate
+from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
+
+from questions.models import Question
+
+pytestmark = pytest.mark.django_db
+
+OPERATIONS = {
+    ("get", "/api/v1/questions/"),
+    ("post", "/api/v1/questions/"),
+    ("get", "/api/v1/questions/{id}/"),
+    ("put", "/api/v1/questions/{id}/"),
+    ("patch", "/api/v1/questions/{id}/"),
+    ("get", "/api/v1/competencies/"),
+    ("get", "/api/v1/competencies/{slug}/"),
+    ("get", "/api/v1/roles/"),
+    ("get", "/api/v1/roles/{slug}/"),
+}
+HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+@pytest.fixture
+def openapi(client) -> dict:
+    response = client.get("/api/schema/", headers={"Accept": "application/vnd.oai.openapi+json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def operations(schema: dict) -> dict[tuple[str, str], dict]:
+    return {
+        (method, path): operation
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if method in HTTP_METHODS
+    }
+
+
+class TestSchema:
+    def test_it_is_a_valid_openapi_3_document(self, openapi):
+        validate(openapi)
+        assert openapi["openapi"].startswith("3.")
+        assert openapi["info"]["title"] == "Interview Bank API"
+
+    def test_anyone_may_fetch_it_as_yaml_or_json(self, client):
+        assert client.get("/api/schema/").status_code == 200
+        assert client.get("/api/schema/?format=json").json()["paths"]
+
+    def test_it_describes_every_operation_and_no_other(self, openapi):
+        assert set(operations(openapi)) == OPERATIONS
+
+    def test_every_operation_documents_the_error_shape(self, openapi):
+        for (method, path), operation in operations(openapi).items():
+            documented = set(operation["responses"])
+            assert {"401", "403", "406", "429"} <= documented, (method, path)
+            if "{" in path:
+                assert "404" in documented, (method, path)
+            if method != "get" or "{" not in path:
+                assert "400" in documented, (method, path)
+            for status, response in operation["responses"].items():
+                if status.startswith("4"):
+                    ref = response["content"]["application/json"]["schema"]["$ref"]
+                    assert ref == "#/components/schemas/Error", (method, path, status)
+        error = openapi["components"]["schemas"]["Error"]
+        assert error["required"] == ["code", "detail", "errors"]
+
+    def test_lists_document_their_pagination_and_filters(self, openapi):
+        listing = operations(openapi)[("get", "/api/v1/questions/")]
+        params = {p["name"]: p for p in listing["parameters"]}
+        assert set(params) == {
+            "page",
+            "page_size",
+            "competency",
+            "role",
+            "type",
+            "level",
+            "active",
+            "updated_since",
+        }
+        assert params["page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 100}
+        assert params["updated_since"]["schema"]["format"] == "date-time"
+        assert params["active"]["schema"]["enum"] == ["any", "false", "true"]
+        page = openapi["components"]["schemas"]["PaginatedQuestionList"]
+        assert set(page["required"]) == {"count", "count_exact", "next", "previous", "results"}
+
+    def test_writes_take_json_without_read_only_fields(self, openapi):
+        create = operations(openapi)[("post", "/api/v1/questions/")]
+        assert set(create["requestBody"]["content"]) == {"application/json"}
+        body = openapi["components"]["schemas"]["QuestionRequest"]
+        assert set(body["required"]) == {"text", "guidance", "competency"}
+        assert not {"id", "slug", "updated"} & set(body["properties"])
+        assert body["properties"]["minutes"]["minimum"] == 1
+        assert body["properties"]["minutes"]["maximum"] == 120
+
+    def test_it_names_both_ways_to_authenticate(self, openapi):
+        schemes = openapi["components"]["securitySchemes"]
+        assert schemes["tokenAuth"]["name"] == "Authorization"
+        assert schemes["cookieAuth"]["in"] == "cookie"
+
+
+class TestDocs:
+    def test_the_docs_page_loads_everything_from_this_site_with_no_inline_script(self, client):
+        response = client.get("/api/docs/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S)
+        assert len(scripts) == 3
+        for attributes, body in scripts:
+            assert 'src="' in attributes and body.strip() == ""
+        assert "<style" not in html and " on" not in re.sub(r"<script.*?</script>", "", html)
+        for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+            assert not url.startswith(("http:", "https:", "//")), url
+            if url.startswith(django_settings.STATIC_URL) or url.startswith(
+                "/" + django_settings.STATIC_URL
+            ):
+                path = url.split(django_settings.STATIC_URL, 1)[1]
+                assert finders.find(path), f"{path} is not served"
+
+    def test_the_docs_script_points_at_the_schema(self, client):
+        response = client.get("/api/docs/?script=")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/javascript")
+        assert "/api/schema/" in response.content.decode()
+
+
+# Generated input against every operation -----------------------------------------------------
+
+
+@pytest.fixture
+def wsgi_app(db):
+    """The Django WSGI application, sharing the test's transaction.
+
+    Django closes the connection at the start and end of each real request; inside a test
+    transaction that would throw the test data away, so (as Django's test client does)
+    those handlers are switched off while the test runs.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with override_settings(
+            ALLOWED_HOSTS=["localhost", "testserver"],
+            # Far above what a few hundred requests need: this run is about the contract.
+            REST_FRAMEWORK={
+                **django_settings.REST_FRAMEWORK,
+                "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
+            },
+        ):
+            yield WSGIHandler()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+# Only what this run is about: the schema's promises. Fixed inputs, so every run is the same.
+FUZZ_CONFIG = {
+    "generation": {"with-security-parameters": False},
+    "checks": {
+        "enabled": False,
+        "not_a_server_error": {"enabled": True},
+        "status_code_conformance": {"enabled": True},
+        "content_type_conformance": {"enabled": True},
+        "response_schema_conformance": {"enabled": True},
+        "response_headers_conformance": {"enabled": True},
+        "negative_data_rejection": {"enabled": True},
+        "unsupported_method": {"enabled": True},
+        "ignored_auth": {"enabled": True},
+    },
+}
+FUZZ_SETTINGS = settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.fixture
+def api_schema(wsgi_app, seed_bank) -> schemathesis.BaseSchema:
+    return schemathesis.openapi.from_wsgi(
+        "/api/schema/?format=json", wsgi_app, config=schemathesis.Config.from_dict(FUZZ_CONFIG)
+    )
+
+
+def with_existing_references(case: schemathesis.Case) -> schemathesis.Case:
+    """Point a generated question at a competency and role that exist, so writes can succeed."""
+    if isinstance(case.body, dict):
+        if "competency" in case.body:
+            case.body["competency"] = "leadership"
+        if "roles" in case.body:
+            case.body["roles"] = ["e-commerce-operations-manager"][: len(case.body["roles"])]
+    return case
+
+
+def drive_every_operation(schema: schemathesis.BaseSchema, user) -> None:
+    """Send generated valid and invalid requests to each operation, checking every answer."""
+    token, _ = Token.objects.get_or_create(user=user)
+    headers = {"Authorization": f"Token {token.key}"}
+    # Generated ids and slugs almost never exist; these do, so reads and edits also succeed.
+    existing = {
+        "/api/v1/questions/{id}/": {"id": Question.objects.order_by("id").first().id},
+        "/api/v1/competencies/{slug}/": {"slug": "strategy"},
+        "/api/v1/roles/{slug}/": {"slug": "e-commerce-operations-manager"},
+    }
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert {(op.method, op.path) for op in operations} == OPERATIONS
+    for operation in operations:
+        runs = [(GenerationMode.POSITIVE, None), (GenerationMode.NEGATIVE, None)]
+        if operation.path in existing:
+            runs.append((GenerationMode.POSITIVE, existing[operation.path]))
+        for mode, path_parameters in runs:
+            strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
+            if mode == GenerationMode.POSITIVE and operation.method != "get":
+                strategy = strategy.map(with_existing_references)
+
+            @FUZZ_SETTINGS
+            @given(strategy)
+            def send(case: schemathesis.Case) -> None:
+                case.call_and_validate(headers=headers)
+
+            try:
+                send()
+            except Exception as exc:
+                exc.add_note(f"{mode.value} input to {operation.label} {path_parameters or ''}")
+                raise
+
+
+def test_a_hiring_manager_gets_no_server_error_and_only_documented_answers(api_schema, owner):
+    drive_every_operation(api_schema, owner)
+
+
+def test_an_account_in_no_group_gets_no_server_error_and_only_documented_answers(
+    api_schema, outsider
+):
+    drive_every_operation(api_schema, outsider)
+
+
+def test_an_editor_gets_no_server_error_and_only_documented_answers(api_schema, editor):
+    drive_every_operation(api_schema, editor)
