@@ -117,3 +117,25 @@ def recruiter_client(client, recruiter):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+# Kits -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def kit(owner, ops_manager, pricing_question, conflict_question):
+    """The owner's 30-minute kit: the pricing question, then the conflict question."""
+    from questions import kits
+
+    kit = kits.kit_create(
+        owner=owner, title="Ops manager first interview", role=ops_manager, target_minutes=30
+    )
+    kits.kit_add_question(kit=kit, question=pricing_question)
+    kits.kit_add_question(kit=kit, question=conflict_question)
+    return kit
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
