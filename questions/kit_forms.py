@@ -107,6 +107,10 @@ class BankFilter(QuestionFilter):
     class Meta(QuestionFilter.Meta):
         fields = ["q", "competency", "role", "type", "level"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["role"].label = "Role"
+
     def filter_words(self, queryset, name: str, value: str):
         for word in value.split()[:8]:
             queryset = queryset.filter(Q(text__icontains=word) | Q(guidance__icontains=word))

@@ -8,6 +8,7 @@ Access: a kit is visible to its owner and to staff; to everyone else its URLs ar
 Building needs the kit permissions (the Hiring manager group); a share link needs nothing.
 """
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -38,6 +39,8 @@ from questions.kit_forms import (
     MoveForm,
 )
 from questions.models import Competency, Kit, KitItem, Question
+
+logger = logging.getLogger(__name__)
 
 KITS_PER_PAGE = 30
 BANK_PER_PAGE = 20
@@ -100,12 +103,12 @@ def kit_list(request: HttpRequest) -> HttpResponse:
         active=Count("pk", filter=Q(is_archived=False)),
         archived=Count("pk", filter=Q(is_archived=True)),
     )
-    kit_list = (
+    shown = (
         (mine.archived() if showing_archived else mine.active())
         .with_totals()
         .order_by("-updated_at", "-id")
     )
-    page = Paginator(kit_list, KITS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(shown, KITS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "showing_archived": showing_archived,
@@ -243,7 +246,8 @@ def _answer_change(
     if not request.htmx:
         (messages.error if error else messages.success)(request, message)
         return redirect(_back(request, kit) + (f"#{anchor}" if anchor else ""))
-    kit.refresh_from_db(fields=["updated_at"])
+    if not Kit.objects.filter(pk=kit.pk).exists():
+        raise Http404("This kit no longer exists.")
     context = _builder_context(kit)
     context.update(
         message=message,
@@ -643,18 +647,36 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def _pdf_response(request: HttpRequest, kit: Kit, *, shared: bool) -> HttpResponse:
-    """The print view as a PDF download."""
-    pdf = kit_pdf_document(request, kit, shared=shared).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
+    """The print view as a PDF download, or a polite page if this server cannot make PDFs."""
+    try:
+        document = kit_pdf_document(request, kit, shared=shared)
+    except PdfUnavailable:
+        print_url = (
+            reverse("questions:kit-shared", args=[kit.share_token])
+            if shared
+            else reverse("questions:kit-print", args=[kit.code])
+        )
+        return render(
+            request, "questions/kit_pdf_unavailable.html", {"print_url": print_url}, status=503
+        )
+    response = HttpResponse(document.write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(kit)}.pdf"'
     return response
 
 
+class PdfUnavailable(Exception):
+    """WeasyPrint's native libraries (Pango) are not installed on this machine."""
+
+
 def kit_pdf_document(request: HttpRequest, kit: Kit, *, shared: bool = False):
     """The print view laid out by WeasyPrint with the site's print stylesheet (a Document)."""
-    # Imported here: it loads native libraries that only this download needs.
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
+    try:
+        # Imported here: it loads native libraries that only this download needs.
+        from weasyprint import CSS, HTML
+        from weasyprint.urls import URLFetcher
+    except OSError as error:
+        logger.error("PDF downloads need Pango for WeasyPrint: %s", error)
+        raise PdfUnavailable from error
 
     context = _sheet_context(request, kit, shared=shared) | {"for_pdf": True}
     html = render_to_string("questions/kit_print.html", context, request=request)

@@ -864,3 +864,20 @@ def test_concurrent_requests_never_duplicate_lose_or_gap(owner, strategy):
     slugs = [item.question.slug for item in final]
     assert len(slugs) == len(set(slugs))
     assert set(slugs) == {f"busy-{n}" for n in range(1, 8)}
+
+
+def test_without_pdf_libraries_the_download_says_so_politely(owner_client, kit, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_weasyprint(name, *args, **kwargs):
+        if name.startswith("weasyprint"):
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_weasyprint)
+    response = owner_client.get(url(kit, "kit.pdf"))
+    assert response.status_code == 503
+    assert "PDF downloads are not available here" in body(response)
+    assert url(kit, "print/") in body(response)
