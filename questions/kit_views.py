@@ -688,7 +688,7 @@ def kit_pdf_document(request: HttpRequest, kit: Kit, *, shared: bool = False):
     )
 
 
-# Helpers --------------------------------------------------------------------------------
+# Internals ------------------------------------------------------------------------------
 
 
 def _short(text: str, words: int = 8) -> str:

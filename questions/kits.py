@@ -747,7 +747,7 @@ def kit_markdown(kit: Kit, items: Sequence[KitItem] | None = None) -> str:
     return "\n".join(lines)
 
 
-# Helpers --------------------------------------------------------------------------------
+# Internals ------------------------------------------------------------------------------
 
 
 def _lock(kit: Kit) -> Kit:
