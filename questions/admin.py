@@ -19,7 +19,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from questions.history import VersionChanges
 from questions.importing import import_report
-from questions.models import Competency, Question, Role
+from questions.models import Competency, Kit, KitItem, Question, Role
 from questions.quality import similar_questions, wording_warnings
 from questions.resources import QuestionResource
 
@@ -230,3 +230,43 @@ def _set_active(queryset: QuerySet, *, active: bool) -> int:
         question.save(update_fields=["is_active", "updated_at"])
         changed += 1
     return changed
+
+
+class KitItemInline(admin.TabularInline):
+    """A kit's questions, read-only: order and wording change through the kit pages' rules."""
+
+    model = KitItem
+    ordering = ["position"]
+    fields = ["position", "question", "minutes", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Kit | None = None) -> bool:
+        return False
+
+
+@admin.register(Kit)
+class KitAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "role", "target_minutes", "is_archived", "updated_at"]
+    list_filter = ["is_archived", "role"]
+    list_select_related = ["owner", "role"]
+    search_fields = ["title", "notes", "owner__username"]
+    readonly_fields = ["code", "share_token", "created_at", "updated_at"]
+    fields = [
+        "title",
+        "owner",
+        "role",
+        "target_minutes",
+        "competencies",
+        "notes",
+        "is_archived",
+        "code",
+        "share_token",
+        "created_at",
+        "updated_at",
+    ]
+    filter_horizontal = ["competencies"]
+    raw_id_fields = ["owner"]
+    inlines = [KitItemInline]

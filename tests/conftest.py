@@ -59,7 +59,7 @@ def restore_migrated_groups(request, transactional_db) -> None:
 @pytest.fixture
 def seed_bank(db):
     """The 60 seed questions, their six competencies and role, as `make run` loads them."""
-    call_command("seed_bank", stdout=io.StringIO())
+    call_command("seed_bank", force=True, stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -164,3 +164,25 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# Kits -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def kit(owner, ops_manager, pricing_question, conflict_question):
+    """The owner's 30-minute kit: the pricing question, then the conflict question."""
+    from questions import kits
+
+    kit = kits.kit_create(
+        owner=owner, title="Ops manager first interview", role=ops_manager, target_minutes=30
+    )
+    kits.kit_add_question(kit=kit, question=pricing_question)
+    kits.kit_add_question(kit=kit, question=conflict_question)
+    return kit
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
