@@ -1,0 +1,748 @@
+"""Search the bank: `question_search()` is the one entry point for pages, the API and commands.
+
+How a search runs, and why each step costs the same at 1,000 or 1,000,000 questions:
+
+1. The query is cleaned (control characters and NUL bytes dropped, Unicode normalised) and
+   cut to `MAX_QUERY_LENGTH` characters, then parsed with the rules of PostgreSQL's
+   `websearch_to_tsquery`: plain words, "quoted phrases", -excluded words and `or`.
+   At most `MAX_TERMS` terms are used.
+2. One small query sets the search's `statement_timeout`, drops words PostgreSQL ignores
+   (stop words, punctuation) and looks each unfamiliar word up in the vocabulary of the
+   bank's own words (`SearchTerm`, trigram-indexed, kept current by database triggers).
+   A word that is neither in the bank, nor an inflection of a bank word, nor in
+   `RELATED_TERMS` is replaced by its closest vocabulary word ("Did you mean …?").
+   The vocabulary grows with distinct words, not with questions, so this is flat.
+3. Recruiter words the bank does not use are widened with the bank's own words for the same
+   thing (`RELATED_TERMS`: "shopper" also finds "customer"). Matches through a related
+   word rank below matches of the word itself.
+4. One query finds the matches through the GIN index on `Question.search_vector`, takes at
+   most `CANDIDATE_LIMIT` of them in index order, ranks only those (full-text rank; a
+   match in the question outranks one only in the guidance; then slug), and returns the
+   requested window, the number found and the facet counts per competency and type.
+   When the cap is reached the counts are lower bounds, shown as "1,000+": no COUNT(*)
+   over every match of a common word.
+5. When every word together finds fewer than `RELAX_BELOW` questions, the search is
+   relaxed: each word (with its related words) fetches at most `RELAXED_CANDIDATES_PER_TERM`
+   candidates, and they are ordered by how many of the query's words they cover, then by
+   rank. The result says it is partial.
+6. Only the questions in the window are loaded, with highlights computed by `ts_headline`
+   for those rows alone.
+
+Highlights come back with sentinel characters around matched words; the `highlight`
+template filter escapes the text first and only then turns the sentinels into `<mark>`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+import psycopg.errors
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQueryField
+from django.db import OperationalError, connections, router, transaction
+from django.db.models.expressions import RawSQL
+
+from questions.models import Competency, Question, QuestionType, SearchTerm
+
+# Longer queries are cut here, with a notice: nobody types more, and it bounds the work.
+MAX_QUERY_LENGTH = 200
+# Words and phrases beyond this many are ignored, with a notice.
+MAX_TERMS = 12
+# Matches ranked per search. Above it, totals and facet counts become lower bounds.
+CANDIDATE_LIMIT = 1000
+# Candidates each word of a relaxed search may contribute.
+RELAXED_CANDIDATES_PER_TERM = 300
+# Fewer strict matches than this and the search is relaxed (when it has several words).
+RELAX_BELOW = 3
+# How much a match through a related word counts against a match of the word itself.
+RELATED_WEIGHT = 0.5
+# How alike (pg_trgm similarity) a vocabulary word must be to replace a misspelt word.
+MIN_CORRECTION_SIMILARITY = 0.4
+# Shorter words are not corrected: there are too many near neighbours to guess well.
+MIN_CORRECTABLE_LENGTH = 4
+# Window size bounds, whatever a caller asks for.
+MAX_LIMIT = 100
+
+# Private-use characters that never occur in typed text; see the `highlight` filter.
+HIGHLIGHT_START = "\ue000"
+HIGHLIGHT_STOP = "\ue001"
+
+CONFIG = "english"
+
+# Words recruiters use for things the bank words differently, mapped to the bank's words.
+# One way only: a search for "customer" is not widened to "shopper". Keys are lower-case
+# words as typed (a plural "s" is folded); values are words or phrases as questions use them.
+RELATED_TERMS: dict[str, tuple[str, ...]] = {
+    # People
+    "shopper": ("customer",),
+    "buyer": ("customer",),
+    "client": ("customer",),
+    "consumer": ("customer",),
+    "staff": ("team",),
+    "employee": ("team",),
+    "people": ("team",),
+    "workforce": ("team",),
+    "reports": ("team",),
+    "colleague": ("team",),
+    "manager": ("leader", "leadership"),
+    "supervisor": ("leader", "leadership"),
+    # Feelings and trouble
+    "angry": ("dissatisfied", "dissatisfaction"),
+    "upset": ("dissatisfied", "dissatisfaction"),
+    "unhappy": ("dissatisfied", "dissatisfaction"),
+    "irate": ("dissatisfied", "dissatisfaction"),
+    "furious": ("dissatisfied", "dissatisfaction"),
+    "frustrated": ("dissatisfied", "dissatisfaction"),
+    "annoyed": ("dissatisfied", "dissatisfaction"),
+    "complaint": ("dissatisfied", "dissatisfaction", "feedback"),
+    "complaining": ("dissatisfied", "dissatisfaction", "feedback"),
+    "disagreement": ("conflict",),
+    "dispute": ("conflict",),
+    "friction": ("conflict",),
+    "argument": ("conflict",),
+    "difficult": ("tough", "challenging"),
+    "hard": ("tough", "challenging"),
+    "mistake": ("failed", "failure"),
+    "outage": ("downtime", "failure"),
+    "crash": ("downtime", "failure"),
+    "crashed": ("downtime", "failure"),
+    "emergency": ("crisis",),
+    "incident": ("crisis", "failure"),
+    "delay": ("timelines", "deadlines", "disruption"),
+    "delayed": ("timelines", "deadlines", "disruption"),
+    "late": ("timelines", "deadlines"),
+    "slipping": ("timelines", "deadlines"),
+    "backlog": ("influx", "prioritize"),
+    "bottleneck": ("efficiency", "constraints"),
+    # Operations
+    "warehouse": ("inventory", "logistics", "supply chain"),
+    "stock": ("inventory",),
+    "fulfilment": ("logistics", "order management"),
+    "fulfillment": ("logistics", "order management"),
+    "shipping": ("logistics",),
+    "delivery": ("logistics",),
+    "supplier": ("supply chain",),
+    "vendor": ("supply chain",),
+    "holiday": ("high-traffic", "cyber monday", "sale"),
+    "christmas": ("high-traffic", "cyber monday", "sale"),
+    "seasonal": ("high-traffic", "cyber monday", "sale"),
+    "peak": ("high-traffic", "cyber monday", "sale"),
+    "spike": ("sudden", "influx", "high-traffic"),
+    "surge": ("sudden", "influx", "high-traffic"),
+    "rush": ("sudden", "influx", "high-traffic"),
+    "website": ("site", "platform"),
+    "site": ("website", "platform"),
+    "webshop": ("website", "e-commerce platform"),
+    "storefront": ("website", "e-commerce platform"),
+    "ecommerce": ("e-commerce",),
+    "online": ("e-commerce",),
+    "security": ("cybersecurity",),
+    "breach": ("cybersecurity", "threats"),
+    "hack": ("cybersecurity", "threats"),
+    "fraud": ("cybersecurity", "threats"),
+    "attack": ("cybersecurity", "threats"),
+    "growth": ("scalability", "scalable"),
+    "scaling": ("scalability", "scalable"),
+    "budget": ("resources",),
+    "cost": ("resources", "profitability"),
+    "deadline": ("timelines", "milestones"),
+    "schedule": ("timelines", "milestones"),
+    "plan": ("planning",),
+    # Analysis and measurement
+    "kpi": ("kpis", "key performance indicators", "metrics"),
+    "metric": ("kpis", "metrics"),
+    "numbers": ("metrics", "data"),
+    "experiment": ("a/b testing",),
+    "split": ("a/b testing",),
+    "predict": ("forecasting",),
+    "prediction": ("forecasting",),
+    "projection": ("forecasting",),
+    "churn": ("customer lifetime value",),
+    "retention": ("customer lifetime value",),
+    "loyalty": ("customer lifetime value",),
+    "anomaly": ("disparities",),
+    "discrepancy": ("disparities",),
+    "messy": ("clean", "data quality"),
+    "dirty": ("clean", "data quality"),
+    # Ways of working
+    "kanban": ("agile", "scrum"),
+    "sprint": ("agile", "scrum"),
+    "waterfall": ("project management methodologies",),
+    "onboarding": ("training", "trained"),
+    "upskilling": ("training", "trained"),
+    "teaching": ("training", "trained"),
+    "morale": ("motivate", "morale"),
+    "engagement": ("motivate", "morale"),
+    "distributed": ("remote", "hybrid"),
+    "wfh": ("remote",),
+    "delegate": ("delegation",),
+    "decision": ("decision-making",),
+    # British spellings of words the bank spells the American way
+    "prioritise": ("prioritize",),
+    "prioritisation": ("prioritization",),
+    "optimise": ("optimize",),
+    "organisation": ("organizational",),
+    "analyse": ("analyze",),
+}
+
+_PUNCTUATION = "\"'`.,;:!?()[]{}<>*&|\\/@#$%^~=+"
+_WORD = re.compile(r'[^\s"]+')
+# Control and format characters, including NUL, which PostgreSQL text cannot hold.
+_UNWANTED = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or quoted phrase of a query; `negated` for an -excluded one."""
+
+    text: str
+    phrase: bool = False
+    negated: bool = False
+    # Where the word sits in the cleaned query, to write a corrected query back.
+    span: tuple[int, int] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """How many of the matches fall in one competency or type; a link adds it as a filter."""
+
+    value: str
+    label: str
+    count: int
+    # True when the search stopped counting at CANDIDATE_LIMIT: "at least this many".
+    at_least: bool = False
+
+
+@dataclass
+class SearchResult:
+    """What a search found, for the requested window.
+
+    `questions` are the questions of the window, best first, each with three annotations
+    for templates (pass them through the `highlight` filter): `highlighted_text`,
+    `highlighted_guidance` and `guidance_snippet`.
+    """
+
+    query: str = ""
+    questions: list[Question] = field(default_factory=list)
+    # Matches found; a lower bound when `total_is_lower_bound` ("1,000+").
+    total: int = 0
+    total_is_lower_bound: bool = False
+    # Relaxed search: some results have only some of the words. `complete` have them all.
+    partial: bool = False
+    complete: int = 0
+    # The query as searched after typo correction, when a word was corrected.
+    corrected_query: str | None = None
+    competency_facets: list[Facet] = field(default_factory=list)
+    type_facets: list[Facet] = field(default_factory=list)
+    # Sentences for the person searching: cut query, ignored words, time-out.
+    notices: list[str] = field(default_factory=list)
+    timed_out: bool = False
+    limit: int = 20
+    offset: int = 0
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.questions) < self.total
+
+    @property
+    def page_number(self) -> int:
+        return self.offset // self.limit + 1
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+
+def question_search(
+    query: str,
+    *,
+    competency: str | None = None,
+    role: str | None = None,
+    question_type: str | None = None,
+    level: str | None = None,
+    active_only: bool = True,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResult:
+    """Search the bank with websearch syntax; return one window of ranked, highlighted results.
+
+    `query` may be anything a person types: it is cleaned and cut, never rejected. Filters
+    are slugs (`competency`, `role`) and choice values (`question_type`, `level`) and are
+    compared as given, so an unknown value matches nothing; forms validate them first.
+    `limit` is clamped to 1..MAX_LIMIT and `offset` to 0..CANDIDATE_LIMIT. A blank query
+    returns an empty result: callers show browsing instead.
+
+    Database queries: one when the query has no searchable words, otherwise three (four
+    when the search is relaxed), whatever the window size.
+    """
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    offset = max(0, min(int(offset), CANDIDATE_LIMIT))
+    cleaned, notices = clean_query(query)
+    result = SearchResult(query=cleaned, notices=notices, limit=limit, offset=offset)
+    if not cleaned:
+        return result
+    groups = parse_query(cleaned)
+    groups, dropped = _limit_terms(groups)
+    if dropped:
+        notices.append(f"Only the first {MAX_TERMS} words and phrases were used.")
+    if not groups:
+        notices.append("Add a word to search for, not only words to leave out.")
+        return result
+    filters = _Filters(competency, role, question_type, level, active_only)
+    alias = router.db_for_read(Question)
+    try:
+        with transaction.atomic(using=alias):
+            return _run(result, cleaned, groups, filters, alias)
+    except OperationalError as error:
+        if not isinstance(error.__cause__, psycopg.errors.QueryCanceled):
+            raise
+        notices.append(
+            "The search took too long and was stopped. Try more specific words or a filter."
+        )
+        return replace(result, questions=[], timed_out=True)
+
+
+def clean_query(query: str) -> tuple[str, list[str]]:
+    """Make any text safe to search: normalise, drop control characters, cut to the limit."""
+    notices: list[str] = []
+    text = unicodedata.normalize("NFKC", str(query or ""))
+    # Lone surrogates cannot be encoded for the database; control characters mean nothing.
+    text = "".join(" " if unicodedata.category(ch) in _UNWANTED else ch for ch in text)
+    text = " ".join(text.split())
+    if len(text) > MAX_QUERY_LENGTH:
+        cut = text[:MAX_QUERY_LENGTH]
+        # Do not leave half a word at the end.
+        if not text[MAX_QUERY_LENGTH].isspace() and " " in cut:
+            cut = cut.rsplit(" ", 1)[0]
+        text = cut.strip()
+        notices.append(f"Your search was cut to its first {MAX_QUERY_LENGTH} characters.")
+    return text, notices
+
+
+def parse_query(query: str) -> list[list[Term]]:
+    """Split a query like `websearch_to_tsquery` does: groups joined by `or`, of ANDed terms.
+
+    `pear quince or rhubarb -sage` is [[pear, quince], [rhubarb, -sage]]. Groups without a
+    word to look for are dropped, as are repeated terms.
+    """
+    groups: list[list[Term]] = [[]]
+    pos, end = 0, len(query)
+    while pos < end:
+        if query[pos].isspace():
+            pos += 1
+            continue
+        negated = query[pos] == "-" and pos + 1 < end and not query[pos + 1].isspace()
+        if negated:
+            pos += 1
+        if query[pos] == '"':
+            close = query.find('"', pos + 1)
+            close = end if close == -1 else close
+            term = Term(" ".join(query[pos + 1 : close].split()), phrase=True, negated=negated)
+            pos = close + 1
+        else:
+            match = _WORD.match(query, pos)
+            if match is None:  # a lone "-" before a quote or the end
+                pos += 1
+                continue
+            pos = match.end()
+            if not negated and match.group().lower() == "or":
+                if groups[-1]:
+                    groups.append([])
+                continue
+            term = Term(match.group(), negated=negated, span=match.span())
+        if term.text and term not in groups[-1]:
+            groups[-1].append(term)
+    return [group for group in groups if any(not term.negated for term in group)]
+
+
+def related_terms(word: str) -> tuple[str, ...]:
+    """The bank's words for a recruiter's word (`RELATED_TERMS`), folding a plural "s"."""
+    key = word.lower().strip(_PUNCTUATION)
+    if key in RELATED_TERMS:
+        return RELATED_TERMS[key]
+    if key.endswith("s") and key[:-1] in RELATED_TERMS:
+        return RELATED_TERMS[key[:-1]]
+    return ()
+
+
+def _limit_terms(groups: list[list[Term]]) -> tuple[list[list[Term]], bool]:
+    """Keep the first MAX_TERMS terms; say whether any were dropped."""
+    kept: list[list[Term]] = []
+    room = MAX_TERMS
+    for group in groups:
+        kept.append(group[: max(room, 0)])
+        room -= len(group)
+    kept = [group for group in kept if any(not term.negated for term in group)]
+    return kept, room < 0
+
+
+@dataclass(frozen=True)
+class _Filters:
+    competency: str | None
+    role: str | None
+    question_type: str | None
+    level: str | None
+    active_only: bool
+
+    def sql(self) -> tuple[str, list]:
+        """A WHERE fragment over the question table aliased `q`."""
+        parts, params = [], []
+        if self.active_only:
+            parts.append("q.is_active")
+        if self.competency:
+            parts.append(
+                f"q.competency_id = (SELECT id FROM {Competency._meta.db_table} WHERE slug = %s)"
+            )
+            params.append(self.competency)
+        if self.question_type:
+            parts.append("q.question_type = %s")
+            params.append(self.question_type)
+        if self.level:
+            parts.append("q.level = %s")
+            params.append(self.level)
+        if self.role:
+            through = Question.roles.through._meta.db_table
+            role_table = Question.roles.field.related_model._meta.db_table
+            parts.append(
+                f"EXISTS (SELECT 1 FROM {through} qr JOIN {role_table} r ON r.id = qr.role_id "
+                "WHERE qr.question_id = q.id AND r.slug = %s)"
+            )
+            params.append(self.role)
+        return (" AND ".join(parts) or "TRUE"), params
+
+
+@dataclass(frozen=True)
+class _Clause:
+    """A positive term and the related words that also satisfy it."""
+
+    term: Term
+    related: tuple[Term, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Group:
+    clauses: tuple[_Clause, ...]
+    excluded: tuple[Term, ...]
+
+
+class _Sql:
+    """SQL fragments that build tsqueries from terms, always through PostgreSQL's own
+    parsing functions with parameters: no user text is ever spliced into SQL or tsquery
+    syntax, so no input can raise a syntax error."""
+
+    @staticmethod
+    def term(term: Term) -> tuple[str, list]:
+        function = "phraseto_tsquery" if term.phrase else "plainto_tsquery"
+        return f"{function}('{CONFIG}'::regconfig, %s)", [term.text]
+
+    @classmethod
+    def any_of(cls, terms: list[Term]) -> tuple[str, list]:
+        parts = [cls.term(term) for term in terms]
+        return "(" + " || ".join(sql for sql, _ in parts) + ")", [p for _, ps in parts for p in ps]
+
+    @classmethod
+    def clause(cls, clause: _Clause) -> tuple[str, list]:
+        return cls.any_of([clause.term, *clause.related])
+
+    @classmethod
+    def group(cls, group: _Group) -> tuple[str, list]:
+        parts = [cls.clause(clause) for clause in group.clauses]
+        parts += [("!!" + sql, params) for sql, params in map(cls.term, group.excluded)]
+        return "(" + " && ".join(sql for sql, _ in parts) + ")", [p for _, ps in parts for p in ps]
+
+    @classmethod
+    def query(cls, groups: list[_Group]) -> tuple[str, list]:
+        parts = [cls.group(group) for group in groups]
+        return "(" + " || ".join(sql for sql, _ in parts) + ")", [p for _, ps in parts for p in ps]
+
+    @classmethod
+    def rank(cls, groups: list[_Group]) -> tuple[str, list]:
+        """Full-text rank of the words themselves, plus related words at a discount."""
+        words = _unique(clause.term for group in groups for clause in group.clauses)
+        related = _unique(t for g in groups for clause in g.clauses for t in clause.related)
+        sql, params = cls.any_of(words)
+        sql = f"ts_rank(q.search_vector, {sql})"
+        if related:
+            related_sql, related_params = cls.any_of(related)
+            sql += f" + {RELATED_WEIGHT} * ts_rank(q.search_vector, {related_sql})"
+            params = params + related_params
+        return sql, params
+
+    @classmethod
+    def coverage(cls, groups: list[_Group]) -> tuple[str, list]:
+        """How many of its group's words a question has (the best group, with `or`)."""
+        per_group, params = [], []
+        for group in groups:
+            parts = [cls.clause(clause) for clause in group.clauses]
+            per_group.append(
+                "(" + " + ".join(f"(q.search_vector @@ {sql})::int" for sql, _ in parts) + ")"
+            )
+            params += [p for _, ps in parts for p in ps]
+        if len(per_group) == 1:
+            return per_group[0], params
+        return "GREATEST(" + ", ".join(per_group) + ")", params
+
+    @classmethod
+    def highlight(cls, groups: list[_Group]) -> tuple[str, list]:
+        terms = _unique(
+            t for g in groups for clause in g.clauses for t in (clause.term, *clause.related)
+        )
+        return cls.any_of(terms)
+
+
+def _unique(terms) -> list[Term]:
+    seen: dict[tuple[str, bool], Term] = {}
+    for term in terms:
+        seen.setdefault((term.text.lower(), term.phrase), Term(term.text, phrase=term.phrase))
+    return list(seen.values())
+
+
+def _run(
+    result: SearchResult, cleaned: str, groups: list[list[Term]], filters: _Filters, alias: str
+) -> SearchResult:
+    """Analyse the words, search strictly, relax if needed, load the window."""
+    analysed, corrections = _analyse(groups, alias)
+    if not analysed:
+        result.notices.append(
+            "Nothing to search for: those words are too common or are not words. "
+            "Try a more specific word."
+        )
+        return result
+    if corrections:
+        result.corrected_query = _corrected(cleaned, corrections)
+    strict = _find(analysed, filters, alias, relaxed=False, result=result)
+    found = strict
+    if strict.total < RELAX_BELOW and len(analysed) == 1 and len(analysed[0].clauses) > 1:
+        relaxed = _find(analysed, filters, alias, relaxed=True, result=result)
+        if relaxed.total > strict.total:
+            found = relaxed
+            found.partial = True
+            found.complete = strict.total
+    if found.questions:
+        found.questions = _load(found.questions, analysed)
+    return found
+
+
+def _analyse(groups: list[list[Term]], alias: str) -> tuple[list[_Group], dict[Term, str]]:
+    """Set the time-out; drop terms without searchable words; correct unknown words.
+
+    One query: the vocabulary is looked up by exact word, by English stem (so "managing"
+    is known because "management" is) and, for unknown words only, by trigram similarity
+    through the trigram GIN index.
+    """
+    terms = _unique_terms(groups)
+    texts = [term.text for term in terms]
+    phrases = [term.phrase for term in terms]
+    words = [_correctable(term) for term in terms]
+    vocabulary = SearchTerm._meta.db_table
+    sql = f"""
+        SELECT set_config('statement_timeout', %s, true),
+        (SELECT json_agg(json_build_object('searchable', a.searchable, 'suggestion', a.suggestion)
+                         ORDER BY a.i)
+         FROM (
+            SELECT t.i,
+                   numnode(CASE WHEN t.phrase THEN phraseto_tsquery('{CONFIG}'::regconfig, t.text)
+                                ELSE plainto_tsquery('{CONFIG}'::regconfig, t.text) END) > 0
+                       AS searchable,
+                   CASE WHEN t.word IS NOT NULL
+                         AND numnode(plainto_tsquery('{CONFIG}'::regconfig, t.word)) > 0
+                         AND NOT EXISTS (SELECT 1 FROM {vocabulary} v WHERE v.word = t.word)
+                         AND NOT EXISTS (
+                             SELECT 1 FROM {vocabulary} v
+                             WHERE v.lexeme = (ts_lexize('english_stem', t.word))[1])
+                   THEN (SELECT v.word FROM {vocabulary} v
+                         WHERE v.word %% t.word AND similarity(v.word, t.word) >= %s
+                         ORDER BY similarity(v.word, t.word) DESC, v.document_count DESC, v.word
+                         LIMIT 1)
+                   END AS suggestion
+            FROM unnest(%s::text[], %s::boolean[], %s::text[])
+                 WITH ORDINALITY AS t(text, phrase, word, i)
+         ) AS a)
+    """
+    timeout = str(int(getattr(settings, "SEARCH_TIMEOUT_MS", 2000)))
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [timeout, MIN_CORRECTION_SIMILARITY, texts, phrases, words])
+        _, rows = cursor.fetchone()
+    verdicts = dict(zip(terms, rows or [], strict=False))
+    corrections: dict[Term, str] = {}
+    analysed: list[_Group] = []
+    for group in groups:
+        clauses, excluded = [], []
+        for term in group:
+            verdict = verdicts.get(term, {"searchable": False, "suggestion": None})
+            if not verdict["searchable"]:
+                continue
+            if term.negated:
+                excluded.append(term)
+                continue
+            if verdict["suggestion"]:
+                corrections[term] = verdict["suggestion"]
+                term = replace(term, text=verdict["suggestion"])
+            related = tuple(Term(text, phrase=" " in text) for text in related_terms(term.text))
+            clauses.append(_Clause(term, related))
+        if clauses:
+            analysed.append(_Group(tuple(clauses), tuple(excluded)))
+    return analysed, corrections
+
+
+def _unique_terms(groups: list[list[Term]]) -> list[Term]:
+    seen: dict[Term, None] = {}
+    for group in groups:
+        for term in group:
+            seen.setdefault(term, None)
+    return list(seen)
+
+
+def _correctable(term: Term) -> str | None:
+    """The lower-case word to check against the vocabulary, or None if it is not a word to
+    correct: phrases and exclusions are kept as typed, as are short words, words with
+    digits or symbols, and recruiter words in RELATED_TERMS."""
+    if term.phrase or term.negated:
+        return None
+    word = term.text.lower().strip(_PUNCTUATION)
+    if len(word) < MIN_CORRECTABLE_LENGTH or len(word) > 40 or related_terms(word):
+        return None
+    if not all(part.isalpha() for part in word.split("-")):
+        return None
+    return word
+
+
+def _corrected(cleaned: str, corrections: dict[Term, str]) -> str:
+    """The cleaned query with each corrected word replaced in place, keeping its syntax."""
+    spans = sorted((term.span, word) for term, word in corrections.items() if term.span)
+    out, last = [], 0
+    for (start, stop), word in spans:
+        original = cleaned[start:stop]
+        core = original.strip(_PUNCTUATION)
+        lead = original[: len(original) - len(original.lstrip(_PUNCTUATION))]
+        out += [cleaned[last:start], lead, word, original[len(lead) + len(core) :]]
+        last = stop
+    out.append(cleaned[last:])
+    return "".join(out)
+
+
+def _find(
+    groups: list[_Group], filters: _Filters, alias: str, *, relaxed: bool, result: SearchResult
+) -> SearchResult:
+    """One query: bounded candidates, their rank, the window's ids, total and facets."""
+    filter_sql, filter_params = filters.sql()
+    coverage_sql, coverage_params = _Sql.coverage(groups)
+    rank_sql, rank_params = _Sql.rank(groups)
+    table = Question._meta.db_table
+    if relaxed:
+        # Each word brings its own bounded share, so a common word cannot crowd out the
+        # rare words that make a question relevant.
+        group = groups[0]
+        branches, branch_params = [], []
+        excluded = [_Sql.term(term) for term in group.excluded]
+        excluded_sql = "".join(f" AND NOT (q.search_vector @@ {sql})" for sql, _ in excluded)
+        excluded_params = [p for _, ps in excluded for p in ps]
+        for index, clause in enumerate(group.clauses):
+            clause_sql, clause_params = _Sql.clause(clause)
+            branches.append(
+                f"(SELECT q.id, {index} AS clause FROM {table} q "
+                f"WHERE q.search_vector @@ {clause_sql}{excluded_sql} AND {filter_sql} "
+                f"LIMIT {RELAXED_CANDIDATES_PER_TERM + 1})"
+            )
+            branch_params += clause_params + excluded_params + filter_params
+        hits_sql = " UNION ALL ".join(branches)
+        candidates_sql = f"""
+            hits AS ({hits_sql}),
+            candidates AS MATERIALIZED (
+                SELECT q.id, q.slug, q.competency_id, q.question_type,
+                       {coverage_sql} AS coverage, {rank_sql} AS rank
+                FROM {table} q WHERE q.id IN (SELECT id FROM hits)
+            )"""
+        candidates_params = branch_params + coverage_params + rank_params
+        capped_sql = (
+            "(SELECT coalesce(bool_or(n > %s), false) "
+            "FROM (SELECT count(*) AS n FROM hits GROUP BY clause) AS per_clause)"
+        )
+        capped_params = [RELAXED_CANDIDATES_PER_TERM]
+    else:
+        match_sql, match_params = _Sql.query(groups)
+        candidates_sql = f"""
+            candidates AS MATERIALIZED (
+                SELECT q.id, q.slug, q.competency_id, q.question_type,
+                       {coverage_sql} AS coverage, {rank_sql} AS rank
+                FROM (
+                    SELECT q.id, q.slug, q.competency_id, q.question_type, q.search_vector
+                    FROM {table} q
+                    WHERE q.search_vector @@ {match_sql} AND {filter_sql}
+                    LIMIT {CANDIDATE_LIMIT + 1}
+                ) AS q
+            )"""
+        candidates_params = coverage_params + rank_params + match_params + filter_params
+        capped_sql = f"((SELECT count(*) FROM candidates) > {CANDIDATE_LIMIT})"
+        capped_params = []
+    competency_table = Competency._meta.db_table
+    sql = f"""
+        WITH {candidates_sql}
+        SELECT
+            (SELECT count(*) FROM candidates),
+            {capped_sql},
+            (SELECT count(*) FROM candidates WHERE coverage >= %s),
+            ARRAY(SELECT id FROM candidates ORDER BY coverage DESC, rank DESC, slug
+                  LIMIT %s OFFSET %s),
+            (SELECT json_agg(json_build_object('slug', c.slug, 'name', c.name, 'count', f.n)
+                             ORDER BY c.display_order)
+             FROM (SELECT competency_id, count(*) AS n FROM candidates GROUP BY competency_id) f
+             JOIN {competency_table} c ON c.id = f.competency_id),
+            (SELECT json_object_agg(question_type, n)
+             FROM (SELECT question_type, count(*) AS n FROM candidates GROUP BY question_type) t)
+    """
+    need = max(len(group.clauses) for group in groups) if len(groups) == 1 else 1
+    params = candidates_params + capped_params + [need, result.limit, result.offset]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        found, capped, complete, ids, competencies, types = cursor.fetchone()
+    total = min(found, CANDIDATE_LIMIT) if not relaxed else found
+    return replace(
+        result,
+        questions=list(ids),  # ids for now; _load() turns them into questions
+        total=total,
+        total_is_lower_bound=bool(capped),
+        complete=complete,
+        competency_facets=[
+            Facet(item["slug"], item["name"], item["count"], bool(capped))
+            for item in competencies or []
+        ],
+        type_facets=[
+            Facet(value, label, (types or {})[value], bool(capped))
+            for value, label in QuestionType.choices
+            if (types or {}).get(value)
+        ],
+        notices=list(result.notices),
+    )
+
+
+def _load(ids: list[int], groups: list[_Group]) -> list[Question]:
+    """The window's questions in rank order, with highlights computed for them alone."""
+    highlight_sql, highlight_params = _Sql.highlight(groups)
+    query = RawSQL(highlight_sql, highlight_params, output_field=SearchQueryField())
+    marks = {"config": CONFIG, "start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP}
+    questions = (
+        Question.objects.filter(id__in=ids)
+        .select_related("competency")
+        .annotate(
+            highlighted_text=SearchHeadline("text", query, highlight_all=True, **marks),
+            highlighted_guidance=SearchHeadline("guidance", query, highlight_all=True, **marks),
+            guidance_snippet=SearchHeadline(
+                "guidance",
+                query,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+                **marks,
+            ),
+        )
+    )
+    by_id = {question.id: question for question in questions}
+    return [by_id[pk] for pk in ids if pk in by_id]
