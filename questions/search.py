@@ -15,16 +15,18 @@ How a search runs, and why each step costs the same at 1,000 or 1,000,000 questi
 3. Recruiter words the bank does not use are widened with the bank's own words for the same
    thing (`RELATED_TERMS`: "shopper" also finds "customer"). Matches through a related
    word rank below matches of the word itself.
-4. One query finds the matches through the GIN index on `Question.search_vector`, takes at
-   most `CANDIDATE_LIMIT` of them in index order, ranks only those (full-text rank; a
-   match in the question outranks one only in the guidance; then slug), and returns the
-   requested window, the number found and the facet counts per competency and type.
-   When the cap is reached the counts are lower bounds, shown as "1,000+": no COUNT(*)
-   over every match of a common word.
+4. One query collects at most `CANDIDATE_LIMIT` candidates, ranks only those (full-text
+   rank, so a match in the question outranks one only in the guidance; then slug) and
+   returns the requested window, the number found and the facet counts per competency and
+   type. Candidates come through the GIN index on `Question.search_vector` when the
+   vocabulary says the words are in at most `GIN_MAX_POSTINGS` questions; commoner words
+   are looked for among the newest `SCAN_LIMIT` questions instead (see `_scan`). Either
+   way the rows read are bounded. When a bound is reached, counts are lower bounds, shown
+   as "1,000+": no COUNT(*) over every match of a common word.
 5. When every word together finds fewer than `RELAX_BELOW` questions, the search is
-   relaxed: each word (with its related words) fetches at most `RELAXED_CANDIDATES_PER_TERM`
-   candidates, and they are ordered by how many of the query's words they cover, then by
-   rank. The result says it is partial.
+   relaxed: each word (with its related words) brings its own bounded share of
+   candidates, ordered by how many of the query's words they cover, then by rank. The
+   result says it is partial.
 6. Only the questions in the window are loaded, with highlights computed by `ts_headline`
    for those rows alone.
 
@@ -52,8 +54,17 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 # Matches ranked per search. Above it, totals and facet counts become lower bounds.
 CANDIDATE_LIMIT = 1000
-# Candidates each word of a relaxed search may contribute.
-RELAXED_CANDIDATES_PER_TERM = 300
+# Words in more questions than this are not looked up through the GIN index (whose cost
+# grows with the number of questions using the word) but among the newest SCAN_LIMIT
+# questions. Measured here: about 0.25 µs per question in a word's GIN list, 0.9 µs per
+# question read newest-first, so both paths cost about the same, under 10 ms, at the
+# switch, and less elsewhere, at 10k or 1M questions alike.
+GIN_MAX_POSTINGS = 30_000
+SCAN_LIMIT = 8_000
+# Rows at most whose phrases or exclusions are checked after the GIN index found them.
+EXAMINE_LIMIT = 4_000
+# The least number of candidates each word of a relaxed search may contribute.
+MIN_SHARE = 100
 # Fewer strict matches than this and the search is relaxed (when it has several words).
 RELAX_BELOW = 3
 # How much a match through a related word counts against a match of the word itself.
@@ -64,6 +75,8 @@ MIN_CORRECTION_SIMILARITY = 0.4
 MIN_CORRECTABLE_LENGTH = 4
 # Window size bounds, whatever a caller asks for.
 MAX_LIMIT = 100
+# Length of the guidance snippet shown under each result.
+SNIPPET_WORDS = 28
 
 # Private-use characters that never occur in typed text; see the `highlight` filter.
 HIGHLIGHT_START = "\ue000"
@@ -423,6 +436,12 @@ class _Clause:
 
     term: Term
     related: tuple[Term, ...] = ()
+    # Questions estimated to match, from the vocabulary's word counts (an upper bound).
+    matches: int = 0
+
+    @property
+    def alternatives(self) -> list[Term]:
+        return [self.term, *self.related]
 
 
 @dataclass(frozen=True)
@@ -430,36 +449,48 @@ class _Group:
     clauses: tuple[_Clause, ...]
     excluded: tuple[Term, ...]
 
+    @property
+    def matches(self) -> int:
+        return min(clause.matches for clause in self.clauses)
+
 
 class _Sql:
     """SQL fragments that build tsqueries from terms, always through PostgreSQL's own
     parsing functions with parameters: no user text is ever spliced into SQL or tsquery
-    syntax, so no input can raise a syntax error."""
+    syntax, so no input can raise a syntax error.
+
+    `exact` fragments honour phrases; `coarse` ones match every word of a phrase anywhere,
+    which the GIN index answers without reading the rows (and are used to find candidates).
+    """
 
     @staticmethod
-    def term(term: Term) -> tuple[str, list]:
-        function = "phraseto_tsquery" if term.phrase else "plainto_tsquery"
+    def term(term: Term, *, coarse: bool = False) -> tuple[str, list]:
+        function = "phraseto_tsquery" if term.phrase and not coarse else "plainto_tsquery"
         return f"{function}('{CONFIG}'::regconfig, %s)", [term.text]
 
     @classmethod
-    def any_of(cls, terms: list[Term]) -> tuple[str, list]:
-        parts = [cls.term(term) for term in terms]
-        return "(" + " || ".join(sql for sql, _ in parts) + ")", [p for _, ps in parts for p in ps]
+    def join(cls, operator: str, parts: list[tuple[str, list]]) -> tuple[str, list]:
+        sql = "(" + f" {operator} ".join(sql for sql, _ in parts) + ")"
+        return sql, [param for _, params in parts for param in params]
 
     @classmethod
-    def clause(cls, clause: _Clause) -> tuple[str, list]:
-        return cls.any_of([clause.term, *clause.related])
+    def any_of(cls, terms: list[Term], *, coarse: bool = False) -> tuple[str, list]:
+        return cls.join("||", [cls.term(term, coarse=coarse) for term in terms])
 
     @classmethod
-    def group(cls, group: _Group) -> tuple[str, list]:
-        parts = [cls.clause(clause) for clause in group.clauses]
-        parts += [("!!" + sql, params) for sql, params in map(cls.term, group.excluded)]
-        return "(" + " && ".join(sql for sql, _ in parts) + ")", [p for _, ps in parts for p in ps]
+    def clause(cls, clause: _Clause, *, coarse: bool = False) -> tuple[str, list]:
+        return cls.any_of(clause.alternatives, coarse=coarse)
 
     @classmethod
-    def query(cls, groups: list[_Group]) -> tuple[str, list]:
-        parts = [cls.group(group) for group in groups]
-        return "(" + " || ".join(sql for sql, _ in parts) + ")", [p for _, ps in parts for p in ps]
+    def group(cls, group: _Group, *, coarse: bool = False) -> tuple[str, list]:
+        parts = [cls.clause(clause, coarse=coarse) for clause in group.clauses]
+        if not coarse:
+            parts += [("!!" + sql, params) for sql, params in map(cls.term, group.excluded)]
+        return cls.join("&&", parts)
+
+    @classmethod
+    def query(cls, groups: list[_Group], *, coarse: bool = False) -> tuple[str, list]:
+        return cls.join("||", [cls.group(group, coarse=coarse) for group in groups])
 
     @classmethod
     def rank(cls, groups: list[_Group]) -> tuple[str, list]:
@@ -490,9 +521,7 @@ class _Sql:
 
     @classmethod
     def highlight(cls, groups: list[_Group]) -> tuple[str, list]:
-        terms = _unique(
-            t for g in groups for clause in g.clauses for t in (clause.term, *clause.related)
-        )
+        terms = _unique(t for g in groups for clause in g.clauses for t in clause.alternatives)
         return cls.any_of(terms)
 
 
@@ -530,23 +559,37 @@ def _run(
 
 
 def _analyse(groups: list[list[Term]], alias: str) -> tuple[list[_Group], dict[Term, str]]:
-    """Set the time-out; drop terms without searchable words; correct unknown words.
+    """Set up the search transaction; drop terms without searchable words; correct typos;
+    estimate how many questions each word matches.
+
+    The transaction gets the search's `statement_timeout`, and no sequential scans of the
+    whole table: with a LIMIT, the planner may bet on finding enough matches early in a
+    scan, a bet that loses badly for words rarer than its statistics suggest. JIT is off
+    because compiling costs more than these short queries take.
 
     One query: the vocabulary is looked up by exact word, by English stem (so "managing"
     is known because "management" is) and, for unknown words only, by trigram similarity
-    through the trigram GIN index.
+    through the trigram GIN index. The same look-up counts the questions using each word's
+    stem, which decides how `_find` collects candidates.
     """
     terms = _unique_terms(groups)
-    texts = [term.text for term in terms]
-    phrases = [term.phrase for term in terms]
-    words = [_correctable(term) for term in terms]
+    related = _unique(
+        Term(text, phrase=" " in text)
+        for term in terms
+        if not term.negated
+        for text in related_terms(term.text)
+    )
+    every = [*terms, *(term for term in related if term not in terms)]
     vocabulary = SearchTerm._meta.db_table
     sql = f"""
         SELECT set_config('statement_timeout', %s, true),
-        (SELECT json_agg(json_build_object('searchable', a.searchable, 'suggestion', a.suggestion)
-                         ORDER BY a.i)
+               set_config('enable_seqscan', 'off', true),
+               set_config('jit', 'off', true),
+        (SELECT json_agg(json_build_object(
+                    'searchable', a.searchable, 'suggestion', a.suggestion,
+                    'matches', coalesce(m.matches, 0)) ORDER BY a.i)
          FROM (
-            SELECT t.i,
+            SELECT t.i, t.text,
                    numnode(CASE WHEN t.phrase THEN phraseto_tsquery('{CONFIG}'::regconfig, t.text)
                                 ELSE plainto_tsquery('{CONFIG}'::regconfig, t.text) END) > 0
                        AS searchable,
@@ -558,34 +601,60 @@ def _analyse(groups: list[list[Term]], alias: str) -> tuple[list[_Group], dict[T
                              WHERE v.lexeme = (ts_lexize('english_stem', t.word))[1])
                    THEN (SELECT v.word FROM {vocabulary} v
                          WHERE v.word %% t.word AND similarity(v.word, t.word) >= %s
+                           AND length(v.word) >= {MIN_CORRECTABLE_LENGTH}
                          ORDER BY similarity(v.word, t.word) DESC, v.document_count DESC, v.word
                          LIMIT 1)
                    END AS suggestion
             FROM unnest(%s::text[], %s::boolean[], %s::text[])
                  WITH ORDINALITY AS t(text, phrase, word, i)
-         ) AS a)
+         ) AS a
+         LEFT JOIN LATERAL (
+            -- Questions using the rarest stem of the term: summed over the words sharing
+            -- a stem, so an over-estimate, never an under-estimate.
+            SELECT min(per_stem.n) AS matches
+            FROM unnest(tsvector_to_array(
+                     to_tsvector('{CONFIG}'::regconfig, coalesce(a.suggestion, a.text))
+                 )) AS stem(lexeme)
+            CROSS JOIN LATERAL (
+                SELECT sum(v.document_count) AS n FROM {vocabulary} v WHERE v.lexeme = stem.lexeme
+            ) AS per_stem
+         ) AS m ON true)
     """
     timeout = str(int(getattr(settings, "SEARCH_TIMEOUT_MS", 2000)))
+    params = [
+        timeout,
+        MIN_CORRECTION_SIMILARITY,
+        [term.text for term in every],
+        [term.phrase for term in every],
+        [_correctable(term) for term in every[: len(terms)]] + [None] * (len(every) - len(terms)),
+    ]
     with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [timeout, MIN_CORRECTION_SIMILARITY, texts, phrases, words])
-        _, rows = cursor.fetchone()
-    verdicts = dict(zip(terms, rows or [], strict=False))
+        cursor.execute(sql, params)
+        *_, rows = cursor.fetchone()
+    verdicts = dict(zip(every, rows or [], strict=False))
     corrections: dict[Term, str] = {}
     analysed: list[_Group] = []
     for group in groups:
         clauses, excluded = [], []
         for term in group:
-            verdict = verdicts.get(term, {"searchable": False, "suggestion": None})
+            verdict = verdicts[term]
             if not verdict["searchable"]:
                 continue
             if term.negated:
                 excluded.append(term)
                 continue
+            alternatives = [
+                replace(alternative, span=None)
+                for alternative in _unique(
+                    Term(text, phrase=" " in text) for text in related_terms(term.text)
+                )
+                if verdicts.get(alternative, {}).get("searchable")
+            ]
+            matches = verdict["matches"] + sum(verdicts[alt]["matches"] for alt in alternatives)
             if verdict["suggestion"]:
                 corrections[term] = verdict["suggestion"]
                 term = replace(term, text=verdict["suggestion"])
-            related = tuple(Term(text, phrase=" " in text) for text in related_terms(term.text))
-            clauses.append(_Clause(term, related))
+            clauses.append(_Clause(term, tuple(alternatives), matches))
         if clauses:
             analysed.append(_Group(tuple(clauses), tuple(excluded)))
     return analysed, corrections
@@ -630,91 +699,69 @@ def _corrected(cleaned: str, corrections: dict[Term, str]) -> str:
 def _find(
     groups: list[_Group], filters: _Filters, alias: str, *, relaxed: bool, result: SearchResult
 ) -> SearchResult:
-    """One query: bounded candidates, their rank, the window's ids, total and facets."""
-    filter_sql, filter_params = filters.sql()
-    coverage_sql, coverage_params = _Sql.coverage(groups)
-    rank_sql, rank_params = _Sql.rank(groups)
-    table = Question._meta.db_table
+    """One query: bounded candidates with their rank, the window's ids, total and facets."""
+    coverage = _Sql.coverage(groups)
+    rank = _Sql.rank(groups)
     if relaxed:
         # Each word brings its own bounded share, so a common word cannot crowd out the
-        # rare words that make a question relevant.
+        # rarer words that make a question relevant.
         group = groups[0]
-        branches, branch_params = [], []
-        excluded = [_Sql.term(term) for term in group.excluded]
-        excluded_sql = "".join(f" AND NOT (q.search_vector @@ {sql})" for sql, _ in excluded)
-        excluded_params = [p for _, ps in excluded for p in ps]
-        for index, clause in enumerate(group.clauses):
-            clause_sql, clause_params = _Sql.clause(clause)
-            branches.append(
-                f"(SELECT q.id, {index} AS clause FROM {table} q "
-                f"WHERE q.search_vector @@ {clause_sql}{excluded_sql} AND {filter_sql} "
-                f"LIMIT {RELAXED_CANDIDATES_PER_TERM + 1})"
-            )
-            branch_params += clause_params + excluded_params + filter_params
-        hits_sql = " UNION ALL ".join(branches)
-        candidates_sql = f"""
-            hits AS ({hits_sql}),
-            candidates AS MATERIALIZED (
-                SELECT q.id, q.slug, q.competency_id, q.question_type,
-                       {coverage_sql} AS coverage, {rank_sql} AS rank
-                FROM {table} q WHERE q.id IN (SELECT id FROM hits)
-            )"""
-        candidates_params = branch_params + coverage_params + rank_params
-        capped_sql = (
-            "(SELECT coalesce(bool_or(n > %s), false) "
-            "FROM (SELECT count(*) AS n FROM hits GROUP BY clause) AS per_clause)"
-        )
-        capped_params = [RELAXED_CANDIDATES_PER_TERM]
+        share = len(group.clauses)
+        parts = [_Group((clause,), group.excluded) for clause in group.clauses]
     else:
-        match_sql, match_params = _Sql.query(groups)
-        candidates_sql = f"""
-            candidates AS MATERIALIZED (
-                SELECT q.id, q.slug, q.competency_id, q.question_type,
-                       {coverage_sql} AS coverage, {rank_sql} AS rank
-                FROM (
-                    SELECT q.id, q.slug, q.competency_id, q.question_type, q.search_vector
-                    FROM {table} q
-                    WHERE q.search_vector @@ {match_sql} AND {filter_sql}
-                    LIMIT {CANDIDATE_LIMIT + 1}
-                ) AS q
-            )"""
-        candidates_params = coverage_params + rank_params + match_params + filter_params
-        capped_sql = f"((SELECT count(*) FROM candidates) > {CANDIDATE_LIMIT})"
-        capped_params = []
+        share = 1
+        parts = groups
+    scans = [
+        _scan(part, filters, coverage=coverage, rank=rank, share=share, tag=tag)
+        for tag, part in enumerate(parts)
+    ]
+    candidates_sql = " UNION ALL ".join(sql for sql, _ in scans)
     competency_table = Competency._meta.db_table
     sql = f"""
-        WITH {candidates_sql}
+        WITH candidates AS MATERIALIZED ({candidates_sql}),
+        distinct_candidates AS MATERIALIZED (
+            SELECT DISTINCT ON (id) id, slug, competency_id, question_type, coverage, rank
+            FROM candidates WHERE hit
+        )
         SELECT
-            (SELECT count(*) FROM candidates),
-            {capped_sql},
-            (SELECT count(*) FROM candidates WHERE coverage >= %s),
-            ARRAY(SELECT id FROM candidates ORDER BY coverage DESC, rank DESC, slug
+            (SELECT count(*) FROM distinct_candidates),
+            (SELECT coalesce(bool_or(per_scan.capped), false) FROM (
+                SELECT bool_or(at_bound) OR count(*) FILTER (WHERE hit) >= min(keep) AS capped
+                FROM candidates GROUP BY tag) AS per_scan),
+            (SELECT count(*) FROM distinct_candidates WHERE coverage >= %s),
+            ARRAY(SELECT id FROM distinct_candidates ORDER BY coverage DESC, rank DESC, slug
                   LIMIT %s OFFSET %s),
             (SELECT json_agg(json_build_object('slug', c.slug, 'name', c.name, 'count', f.n)
                              ORDER BY c.display_order)
-             FROM (SELECT competency_id, count(*) AS n FROM candidates GROUP BY competency_id) f
+             FROM (SELECT competency_id, count(*) AS n FROM distinct_candidates
+                   GROUP BY competency_id) AS f
              JOIN {competency_table} c ON c.id = f.competency_id),
             (SELECT json_object_agg(question_type, n)
-             FROM (SELECT question_type, count(*) AS n FROM candidates GROUP BY question_type) t)
+             FROM (SELECT question_type, count(*) AS n FROM distinct_candidates
+                   GROUP BY question_type) AS t)
     """
-    need = max(len(group.clauses) for group in groups) if len(groups) == 1 else 1
-    params = candidates_params + capped_params + [need, result.limit, result.offset]
+    need = len(groups[0].clauses) if len(groups) == 1 else 1
+    params = [
+        *(param for _, params in scans for param in params),
+        need,
+        result.limit,
+        result.offset,
+    ]
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
-        found, capped, complete, ids, competencies, types = cursor.fetchone()
-    total = min(found, CANDIDATE_LIMIT) if not relaxed else found
+        found, scan_capped, complete, ids, competencies, types = cursor.fetchone()
+    capped = bool(scan_capped) or found > CANDIDATE_LIMIT
     return replace(
         result,
         questions=list(ids),  # ids for now; _load() turns them into questions
-        total=total,
-        total_is_lower_bound=bool(capped),
+        total=min(found, CANDIDATE_LIMIT),
+        total_is_lower_bound=capped,
         complete=complete,
         competency_facets=[
-            Facet(item["slug"], item["name"], item["count"], bool(capped))
-            for item in competencies or []
+            Facet(item["slug"], item["name"], item["count"], capped) for item in competencies or []
         ],
         type_facets=[
-            Facet(value, label, (types or {})[value], bool(capped))
+            Facet(value, label, (types or {})[value], capped)
             for value, label in QuestionType.choices
             if (types or {}).get(value)
         ],
@@ -722,27 +769,106 @@ def _find(
     )
 
 
+def _scan(
+    group: _Group,
+    filters: _Filters,
+    *,
+    coverage: tuple[str, list],
+    rank: tuple[str, list],
+    share: int,
+    tag: int,
+) -> tuple[str, list]:
+    """Candidates for one group (or one word of a relaxed search), with bounded work.
+
+    Words in at most GIN_MAX_POSTINGS questions are found through the GIN index, whose
+    cost is the length of the rarest word's list of questions, so bounded by that number.
+    Commoner words are looked for among the newest SCAN_LIMIT questions, in primary-key
+    order: so many questions match that enough turn up among them, and the cost is that
+    of reading those rows, whatever the size of the bank. Phrases and exclusions, which
+    the index cannot check, are checked on at most EXAMINE_LIMIT rows it found. `share`
+    divides the budget between the words of a relaxed search. Only the rows kept are
+    ranked.
+
+    Each row says whether it is a match (`hit`) and whether it is the last row the budget
+    allowed (`at_bound`, kept even when it does not match): reaching the bound, or keeping
+    as many matches as allowed (`keep`), means more matches may exist.
+    """
+    table = Question._meta.db_table
+    filter_sql, filter_params = filters.sql()
+    exact_sql, exact_params = _Sql.group(group)
+    keep = max(CANDIDATE_LIMIT // share, MIN_SHARE) + 1
+    columns = (
+        f"q.id, q.slug, q.competency_id, q.question_type, {coverage[0]} AS coverage, "
+        f"{rank[0]} AS rank, {tag} AS tag, {keep} AS keep"
+    )
+    columns_params = [*coverage[1], *rank[1]]
+    needs_check = bool(group.excluded) or any(
+        term.phrase for clause in group.clauses for term in clause.alternatives
+    )
+    if group.matches > GIN_MAX_POSTINGS // share:
+        examine = SCAN_LIMIT // share
+        where_sql, where_params = filter_sql, filter_params
+        order = "ORDER BY q.id DESC"
+    elif needs_check:
+        examine = EXAMINE_LIMIT // share
+        coarse_sql, coarse_params = _Sql.group(group, coarse=True)
+        where_sql = f"q.search_vector @@ {coarse_sql} AND {filter_sql}"
+        where_params = [*coarse_params, *filter_params]
+        order = ""
+    else:
+        sql = (
+            f"(SELECT {columns}, true AS hit, false AS at_bound FROM {table} q "
+            f"WHERE q.search_vector @@ {exact_sql} AND {filter_sql} LIMIT {keep})"
+        )
+        return sql, [*columns_params, *exact_params, *filter_params]
+    # A bounded run of rows, numbered as read; matches are kept, and so is the last row
+    # the budget allows, to tell that the bound was reached.
+    sql = (
+        f"(SELECT {columns}, q.search_vector @@ {exact_sql} AS hit, "
+        f"q.position = {examine} AS at_bound "
+        f"FROM (SELECT q.id, q.slug, q.competency_id, q.question_type, q.search_vector, "
+        f"row_number() OVER ({order}) AS position FROM {table} q "
+        f"WHERE {where_sql} {order} LIMIT {examine}) AS q "
+        f"WHERE q.search_vector @@ {exact_sql} OR q.position = {examine} LIMIT {keep + 1})"
+    )
+    return sql, [*columns_params, *exact_params, *where_params, *exact_params]
+
+
 def _load(ids: list[int], groups: list[_Group]) -> list[Question]:
-    """The window's questions in rank order, with highlights computed for them alone."""
+    """The window's questions in rank order, with highlights computed for them alone.
+
+    Two `ts_headline` calls per question (text and guidance, every match marked); the
+    guidance snippet is cut from the marked guidance here rather than by a third call.
+    """
     highlight_sql, highlight_params = _Sql.highlight(groups)
     query = RawSQL(highlight_sql, highlight_params, output_field=SearchQueryField())
-    marks = {"config": CONFIG, "start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP}
+    marks = {
+        "config": CONFIG,
+        "start_sel": HIGHLIGHT_START,
+        "stop_sel": HIGHLIGHT_STOP,
+        "highlight_all": True,
+    }
     questions = (
         Question.objects.filter(id__in=ids)
         .select_related("competency")
         .annotate(
-            highlighted_text=SearchHeadline("text", query, highlight_all=True, **marks),
-            highlighted_guidance=SearchHeadline("guidance", query, highlight_all=True, **marks),
-            guidance_snippet=SearchHeadline(
-                "guidance",
-                query,
-                max_words=30,
-                min_words=12,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-                **marks,
-            ),
+            highlighted_text=SearchHeadline("text", query, **marks),
+            highlighted_guidance=SearchHeadline("guidance", query, **marks),
         )
     )
     by_id = {question.id: question for question in questions}
-    return [by_id[pk] for pk in ids if pk in by_id]
+    ordered = [by_id[pk] for pk in ids if pk in by_id]
+    for question in ordered:
+        question.guidance_snippet = guidance_snippet(question.highlighted_guidance)
+    return ordered
+
+
+def guidance_snippet(marked: str, *, words: int = SNIPPET_WORDS) -> str:
+    """About `words` words of marked-up guidance, starting a little before the first match."""
+    tokens = marked.split()
+    if len(tokens) <= words:
+        return " ".join(tokens)
+    first = next((i for i, token in enumerate(tokens) if HIGHLIGHT_START in token), 0)
+    start = max(0, min(first - words // 4, len(tokens) - words))
+    piece = " ".join(tokens[start : start + words])
+    return ("… " if start else "") + piece + (" …" if start + words < len(tokens) else "")

@@ -15,13 +15,14 @@ from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
 VOCABULARY_SQL = r"""
--- The distinct words of a question, as typed (lower-cased, not stemmed), that are worth
--- offering as corrections: three to forty characters with at least one letter.
+-- The distinct words of a question, as typed (lower-cased, not stemmed), with at least one
+-- letter and at most forty characters: corrections are chosen among them, and their
+-- counts tell a search how common each stem is.
 CREATE FUNCTION questions_search_words(doc text) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT coalesce(array_agg(w), '{}')
     FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, doc))) AS w
-    WHERE length(w) BETWEEN 3 AND 40 AND w ~ '[[:alpha:]]'
+    WHERE length(w) <= 40 AND w ~ '[[:alpha:]]'
 $$;
 
 -- Add (or, with negative counts, take away) questions using each word.
