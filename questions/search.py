@@ -234,7 +234,8 @@ class SearchResult:
 
     `questions` are the questions of the window, best first, each with three annotations
     for templates (pass them through the `highlight` filter): `highlighted_text`,
-    `highlighted_guidance` and `guidance_snippet`.
+    `highlighted_guidance` and `guidance_snippet`; `guidance_is_cut` says whether the
+    snippet is shorter than the guidance.
     """
 
     query: str = ""
@@ -860,6 +861,7 @@ def _load(ids: list[int], groups: list[_Group]) -> list[Question]:
     ordered = [by_id[pk] for pk in ids if pk in by_id]
     for question in ordered:
         question.guidance_snippet = guidance_snippet(question.highlighted_guidance)
+        question.guidance_is_cut = len(question.guidance.split()) > SNIPPET_WORDS
     return ordered
 
 
