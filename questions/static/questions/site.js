@@ -21,3 +21,18 @@ document.addEventListener("keydown", (event) => {
   box.focus();
   box.select();
 });
+
+// Leave unset filters out of the search address, so shared links stay short:
+// /search/?q=team rather than /search/?q=team&competency=&role=&type=&level=
+document.addEventListener("htmx:configRequest", (event) => {
+  const form = event.detail.elt;
+  if (!(form instanceof HTMLFormElement) || form.id !== "site-search") {
+    return;
+  }
+  const parameters = event.detail.parameters;
+  for (const [name, value] of Array.from(parameters.entries())) {
+    if (value === "") {
+      parameters.delete(name);
+    }
+  }
+});
