@@ -97,7 +97,6 @@ RELATED_TERMS: dict[str, tuple[str, ...]] = {
     "employee": ("team",),
     "people": ("team",),
     "workforce": ("team",),
-    "reports": ("team",),
     "colleague": ("team",),
     "manager": ("leader", "leadership"),
     "supervisor": ("leader", "leadership"),
@@ -162,7 +161,6 @@ RELATED_TERMS: dict[str, tuple[str, ...]] = {
     "cost": ("resources", "profitability"),
     "deadline": ("timelines", "milestones"),
     "schedule": ("timelines", "milestones"),
-    "plan": ("planning",),
     # Analysis and measurement
     "kpi": ("kpis", "key performance indicators", "metrics"),
     "metric": ("kpis", "metrics"),
@@ -186,7 +184,7 @@ RELATED_TERMS: dict[str, tuple[str, ...]] = {
     "onboarding": ("training", "trained"),
     "upskilling": ("training", "trained"),
     "teaching": ("training", "trained"),
-    "morale": ("motivate", "morale"),
+    "morale": ("motivate",),
     "engagement": ("motivate", "morale"),
     "distributed": ("remote", "hybrid"),
     "wfh": ("remote",),
@@ -224,7 +222,7 @@ class Facet:
     value: str
     label: str
     count: int
-    # True when the search stopped counting at CANDIDATE_LIMIT: "at least this many".
+    # True when the search stopped at one of its bounds: "at least this many".
     at_least: bool = False
 
 
@@ -292,8 +290,9 @@ def question_search(
     `limit` is clamped to 1..MAX_LIMIT and `offset` to 0..CANDIDATE_LIMIT. A blank query
     returns an empty result: callers show browsing instead.
 
-    Database queries: one when the query has no searchable words, otherwise three (four
-    when the search is relaxed), whatever the window size.
+    Database queries, whatever the window size: none for a blank query, one when it has no
+    searchable words, otherwise three (four when the search is relaxed), in a transaction of
+    their own (plus one to restore settings when called inside the caller's transaction).
     """
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, min(int(offset), CANDIDATE_LIMIT))
@@ -310,9 +309,13 @@ def question_search(
         return result
     filters = _Filters(competency, role, question_type, level, active_only)
     alias = router.db_for_read(Question)
+    nested = connections[alias].in_atomic_block
     try:
         with transaction.atomic(using=alias):
-            return _run(result, cleaned, groups, filters, alias)
+            found = _run(result, cleaned, groups, filters, alias)
+            if nested:
+                _restore_settings(alias)
+            return found
     except OperationalError as error:
         if not isinstance(error.__cause__, psycopg.errors.QueryCanceled):
             raise
@@ -320,6 +323,16 @@ def question_search(
             "The search took too long and was stopped. Try more specific words or a filter."
         )
         return replace(result, questions=[], timed_out=True)
+
+
+def _restore_settings(alias: str) -> None:
+    """Put back the settings a search changed, when it ran inside a caller's transaction
+    (which would otherwise keep them until it ends)."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config(name, reset_val, true) FROM pg_settings "
+            "WHERE name IN ('statement_timeout', 'enable_seqscan', 'jit')"
+        )
 
 
 def clean_query(query: str) -> tuple[str, list[str]]:

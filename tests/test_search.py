@@ -353,16 +353,38 @@ class TestBoundedWork:
         with CaptureQueriesContext(connection) as large:
             question_search("customer", limit=50)
         assert len(small.captured_queries) == len(large.captured_queries)
-        # Analyse, find, load: three statements (plus the savepoint around them).
-        statements = [q for q in small.captured_queries if "SAVEPOINT" not in q["sql"]]
+        # Analyse, find, load: three statements, plus the savepoint around them and the
+        # settings put back, because the test itself runs in a transaction.
+        statements = [
+            q["sql"]
+            for q in small.captured_queries
+            if "SAVEPOINT" not in q["sql"] and "pg_settings" not in q["sql"]
+        ]
         assert len(statements) == 3
 
     @override_settings(SEARCH_TIMEOUT_MS=1234)
-    def test_the_search_runs_under_a_statement_timeout(self, seed_bank):
+    def test_the_search_runs_under_a_statement_timeout_without_table_scans(
+        self, seed_bank, monkeypatch
+    ):
+        seen = {}
+        find = search._find
+
+        def watching(*args, **kwargs):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT current_setting('statement_timeout'), "
+                    "current_setting('enable_seqscan'), current_setting('jit')"
+                )
+                seen["during"] = cursor.fetchone()
+            return find(*args, **kwargs)
+
+        monkeypatch.setattr(search, "_find", watching)
         question_search("customer")
+        assert seen["during"] == ("1234ms", "off", "off")
+        # Called inside the test's transaction, the search puts the settings back.
         with connection.cursor() as cursor:
-            cursor.execute("SHOW statement_timeout")
-            assert cursor.fetchone() == ("1234ms",)
+            cursor.execute("SHOW enable_seqscan")
+            assert cursor.fetchone() == ("on",)
 
     @override_settings(SEARCH_TIMEOUT_MS=50)
     def test_a_search_that_runs_too_long_is_stopped_with_a_message(self, seed_bank, monkeypatch):
@@ -436,6 +458,8 @@ def explained(query: str) -> dict[str, list[str]]:
         )
         if step:
             with connection.cursor() as cursor:
+                if step == "analyse":
+                    cursor.execute(sql)  # the search's own settings, as when it ran
                 cursor.execute("EXPLAIN " + sql)
                 plans[step].append("\n".join(row[0] for row in cursor.fetchall()))
     return plans
