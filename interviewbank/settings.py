@@ -181,6 +181,9 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 QUESTIONS_PER_PAGE = 20
 
+# A search statement running longer than this is stopped and the page says so.
+SEARCH_TIMEOUT_MS = env_int("SEARCH_TIMEOUT_MS", 2000)
+
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing login a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 
 from questions.filters import QuestionFilter
 from questions.kits import DEFAULT_TARGET_MINUTES
@@ -94,9 +93,9 @@ class MoveForm(forms.Form):
 class BankFilter(QuestionFilter):
     """The bank panel beside a kit: the browse filters plus competency and words."""
 
-    # SEARCH HOOK: when questions/search.py lands, the builder's `_bank_questions()` sends a
-    # non-blank `q` through question_search() instead; this plain filter is the stand-in.
-    q = django_filters.CharFilter(method="filter_words", label="Words")
+    # Words are not filtered here: the builder sends them through question_search(), the
+    # same ranked, typo-tolerant search as the search page.
+    q = django_filters.CharFilter(method="searched_by_the_view", label="Words")
     competency = django_filters.ModelChoiceFilter(
         field_name="competency",
         to_field_name="slug",
@@ -111,7 +110,5 @@ class BankFilter(QuestionFilter):
         super().__init__(*args, **kwargs)
         self.filters["role"].label = "Role"
 
-    def filter_words(self, queryset, name: str, value: str):
-        for word in value.split()[:8]:
-            queryset = queryset.filter(Q(text__icontains=word) | Q(guidance__icontains=word))
+    def searched_by_the_view(self, queryset, name: str, value: str):
         return queryset

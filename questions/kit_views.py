@@ -39,6 +39,7 @@ from questions.kit_forms import (
     MoveForm,
 )
 from questions.models import Competency, Kit, KitItem, Question
+from questions.search import SearchResult, question_search
 
 logger = logging.getLogger(__name__)
 
@@ -203,15 +204,62 @@ def kit_detail(request: HttpRequest, code) -> HttpResponse:
 
 
 def _bank(request: HttpRequest) -> tuple[BankFilter, Any, bool]:
-    """The bank panel's page of questions, filtered as asked."""
+    """The bank panel's page of questions: searched when words are given, else browsed."""
     questions = Question.objects.active().for_listing()
     bank_filter = BankFilter(request.GET, queryset=questions)
     valid = bank_filter.is_valid()
-    # SEARCH HOOK: when questions/search.py lands, a non-blank `q` goes through
-    # question_search(q, competency=...) here, ranked, instead of BankFilter's word match.
+    words = bank_filter.form.cleaned_data.get("q", "").strip() if valid else ""
+    if words:
+        return bank_filter, _search_page(words, bank_filter.form.cleaned_data, request), valid
     results = bank_filter.qs if valid else questions
     page = Paginator(results, BANK_PER_PAGE).get_page(request.GET.get("page"))
     return bank_filter, page, valid
+
+
+def _search_page(words: str, filters: dict[str, Any], request: HttpRequest) -> "SearchPage":
+    """The same ranked, typo-tolerant search as the search page, for the bank panel."""
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    result = question_search(
+        words,
+        competency=filters["competency"].slug if filters.get("competency") else None,
+        role=filters["role"].slug if filters.get("role") else None,
+        question_type=filters.get("type") or None,
+        level=filters.get("level") or None,
+        limit=BANK_PER_PAGE,
+        offset=(number - 1) * BANK_PER_PAGE,
+    )
+    return SearchPage(result)
+
+
+class SearchPage:
+    """A search result in the shape of a Paginator page, so the panel renders either."""
+
+    def __init__(self, result: SearchResult) -> None:
+        self.result = result
+        self.object_list = result.questions
+        self.number = result.page_number
+        self.paginator = self  # count and num_pages live here, as on a Page's paginator
+        self.count = result.total
+        self.count_is_lower_bound = result.total_is_lower_bound
+        self.num_pages = result.page_count
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def has_previous(self) -> bool:
+        return self.result.has_previous
+
+    def has_next(self) -> bool:
+        return self.result.has_next
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
 
 
 def _builder_context(kit: Kit) -> dict[str, Any]:

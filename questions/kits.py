@@ -65,7 +65,12 @@ class KitError(Exception):
 
 def kit_items(kit: Kit) -> QuerySet[KitItem]:
     """The kit's items in order, with what a kit page shows about each question."""
-    return kit.items.select_related("question__competency").order_by("position")
+    # The question's search vector is only read inside SQL; don't carry it into every item.
+    return (
+        kit.items.select_related("question__competency")
+        .defer("question__search_vector")
+        .order_by("position")
+    )
 
 
 def kits_visible_to(user) -> QuerySet[Kit]:

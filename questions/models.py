@@ -3,6 +3,8 @@
 from uuid import uuid4
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
@@ -116,6 +118,11 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 
 
 class QuestionManager(models.Manager.from_queryset(QuestionQuerySet)):
+    def get_queryset(self) -> QuestionQuerySet:
+        # The search vector is only read inside SQL; loading it would make every list of
+        # questions carry a few kilobytes per row for nothing.
+        return super().get_queryset().defer("search_vector")
+
     def get_by_natural_key(self, slug: str) -> "Question":
         return self.get(slug=slug)
 
@@ -161,11 +168,21 @@ class Question(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Stored so the GIN index can serve search; PostgreSQL recomputes it on every write.
+    # The literal "english" config keeps the expression immutable, as a generated column
+    # requires. Not serialised: dumps and fixtures carry the words, not their index.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("text", config="english", weight="A")
+        + SearchVector("guidance", config="english", weight="B"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        serialize=False,
+    )
 
     objects = QuestionManager()
     # Every save keeps a version (who, when, what); the update time is left out because it
     # changes on every save and would show as a difference between any two versions.
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
 
     class Meta:
         ordering = ["id"]
@@ -185,7 +202,10 @@ class Question(models.Model):
                 violation_error_message="Minutes must be between 1 and 120.",
             ),
         ]
-        indexes = [models.Index(fields=["competency", "id"], name="question_competency_idx")]
+        indexes = [
+            models.Index(fields=["competency", "id"], name="question_competency_idx"),
+            GinIndex(fields=["search_vector"], name="question_search_vector_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.text if len(self.text) <= 80 else self.text[:79] + "…"
@@ -372,3 +392,31 @@ class KitItem(models.Model):
             self.seen_text,
             self.seen_guidance,
         )
+
+
+class SearchTerm(models.Model):
+    """A distinct word of the bank's active questions, for correcting typos in searches.
+
+    Written only by database triggers on the question table (see migration 0003), so it
+    stays right however questions change: saves, bulk updates, fixture loads, raw SQL.
+    """
+
+    word = models.CharField(max_length=40, unique=True)
+    lexeme = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The English stem, to recognise inflected forms; blank for stop words.",
+    )
+    # Not a PositiveIntegerField: a CHECK failing inside a trigger would block the question
+    # write itself; the trigger deletes words whose count reaches zero instead.
+    document_count = models.IntegerField(help_text="How many active questions use the word.")
+
+    class Meta:
+        ordering = ["word"]
+        indexes = [
+            GinIndex(fields=["word"], name="searchterm_word_trgm_idx", opclasses=["gin_trgm_ops"]),
+            models.Index(fields=["lexeme"], name="searchterm_lexeme_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word

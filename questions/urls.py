@@ -41,4 +41,5 @@ urlpatterns = [
     path("kits/<uuid:code>/kit.pdf", kit_views.kit_pdf, name="kit-pdf"),
     path("kits/<uuid:code>/kit.md", kit_views.kit_export, {"fmt": "md"}, name="kit-markdown"),
     path("kits/<uuid:code>/kit.csv", kit_views.kit_export, {"fmt": "csv"}, name="kit-csv"),
+    path("search/", views.search, name="search"),
 ]

@@ -1,12 +1,14 @@
-"""HTML pages for browsing the bank."""
+"""HTML pages for browsing and searching the bank."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
@@ -14,7 +16,9 @@ from rest_framework.authtoken.models import Token
 from questions import kits
 from questions.access import browse_required, can_browse
 from questions.filters import QuestionFilter
+from questions.forms import SearchForm
 from questions.models import Competency, Question, Role
+from questions.search import question_search
 
 ACTIVE = Q(questions__is_active=True)
 
@@ -123,6 +127,91 @@ def _account_context(request: HttpRequest) -> dict:
         "can_browse": can_browse(request.user),
         "can_edit": request.user.has_perm("questions.change_question"),
     }
+
+
+@require_GET
+@browse_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Search results for `q` with filters and facets; a blank query shows browsing.
+
+    htmx requests (typing in the header box, paging) get only the results partial.
+    """
+    form = SearchForm(request.GET)
+    status = 200 if form.is_valid() else 400
+    # Fields that did not validate are left out, so the page still shows what it can.
+    data = form.cleaned_data
+    query = data.get("q") or ""
+    filters = {name: data.get(name) or "" for name in SearchForm.FILTERS}
+    page_number = _page_number(request.GET.get("page"))
+    per_page = settings.QUESTIONS_PER_PAGE
+    result = question_search(
+        query,
+        competency=filters["competency"] or None,
+        role=filters["role"] or None,
+        question_type=filters["type"] or None,
+        level=filters["level"] or None,
+        limit=per_page,
+        offset=(page_number - 1) * per_page,
+    )
+    params = {"q": result.query, **filters}
+    context = {
+        "form": form,
+        "result": result,
+        "header_query": query,
+        "active_filters": _active_filters(form, params),
+        "competency_facets": [
+            (facet, _search_url(params, competency=facet.value))
+            for facet in result.competency_facets
+        ],
+        "type_facets": [
+            (facet, _search_url(params, type=facet.value)) for facet in result.type_facets
+        ],
+        "corrected_url": _search_url(params, q=result.corrected_query or ""),
+        "clear_filters_url": _search_url({"q": result.query}),
+        "first_page_url": _search_url(params),
+        "previous_url": _search_url(params, page=page_number - 1) if result.has_previous else "",
+        "next_url": _search_url(params, page=page_number + 1) if result.has_next else "",
+        "browse": None,
+    }
+    if not result.query:
+        context["browse"] = Competency.objects.annotate(
+            question_count=Count("questions", filter=ACTIVE)
+        )
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "questions/_results.html" if partial else "questions/search.html"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _page_number(value: str | None) -> int:
+    """A page number from the query string; anything odd means the first page."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), 10_000)
+
+
+def _search_url(params: dict[str, str], **changes: str | int) -> str:
+    """/search/ with these parameters, blanks and page 1 left out so links stay short."""
+    query = QueryDict(mutable=True)
+    for name, value in {**params, **changes}.items():
+        if value and not (name == "page" and value == 1):
+            query[name] = str(value)
+    path = reverse("questions:search")
+    return f"{path}?{query.urlencode()}" if query else path
+
+
+def _active_filters(form: SearchForm, params: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(filter name, chosen label, URL without it) for each filter in use."""
+    active = []
+    for name in SearchForm.FILTERS:
+        value = params.get(name)
+        if value:
+            label = dict(form.fields[name].choices).get(value, value)
+            active.append((form.fields[name].label, label, _search_url(params, **{name: ""})))
+    return active
 
 
 def _without_page(request: HttpRequest) -> str:

@@ -196,33 +196,25 @@ def test_people_outside_the_admin_cannot_read_history(client, recruiter, pricing
 
 
 def test_rows_already_in_the_bank_get_a_first_version_when_history_begins(db):
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+    from importlib import import_module
 
-    # Runs inside the test's transaction: PostgreSQL rolls the schema back afterwards.
-    target = ("questions", "0003_question_history")
-    executor = MigrationExecutor(connection)
-    before = next(
-        parent
-        for parent in executor.loader.graph.node_map[target].parents
-        if parent.key[0] == "questions"
-    ).key
-    executor.migrate([before])
-    old_apps = executor.loader.project_state([before]).apps
-    competency = old_apps.get_model("questions", "Competency").objects.create(
-        slug="strategy", name="Strategy", description="d", display_order=1
-    )
-    old_apps.get_model("questions", "Question").objects.create(
-        slug="why", text="Why?", guidance="g", competency=competency, minutes=5
-    )
+    from django.apps import apps
 
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    new_apps = executor.loader.project_state([target]).apps
-    version = new_apps.get_model("questions", "HistoricalQuestion").objects.get()
+    from questions.models import Competency, Question
+
+    # bulk_create saves no history, as rows made before history began had none.
+    (competency,) = Competency.objects.bulk_create(
+        [Competency(slug="strategy", name="Strategy", description="d", display_order=1)]
+    )
+    Question.objects.bulk_create(
+        [Question(slug="why", text="Why?", guidance="g", competency=competency, minutes=5)]
+    )
+    assert not Question.history.exists()
+
+    migration = import_module("questions.migrations.0003_question_history")
+    migration.record_first_versions(apps, schema_editor=None)
+
+    version = Question.history.get()
     assert (version.slug, version.text, version.history_type) == ("why", "Why?", "+")
     assert version.history_change_reason == "Version kept when history began"
-    assert new_apps.get_model("questions", "HistoricalCompetency").objects.count() == 1
-
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert Competency.history.count() == 1

@@ -202,7 +202,14 @@ class TestBuilder:
         assert "1 question in the bank" in bank
         page = body(owner_client.get(url(kit, "?q=market+risks")))
         bank = page[page.index('id="bank-results"') :]
-        assert spare_question.text in bank and "1 question in the bank" in bank
+        assert spare_question.text in bank and "1 question matches" in bank
+
+    def test_the_bank_panel_uses_the_search_engine(self, owner_client, kit, seed_bank):
+        page = body(owner_client.get(url(kit, "?q=invetory+managment")))
+        bank = page[page.index('id="bank-results"') :]
+        assert "Showing results for “inventory" in bank
+        first = bank[bank.index('class="question-text"') :][:300]
+        assert "inventory" in first
 
     def test_htmx_bank_requests_get_only_the_results(self, owner_client, kit):
         response = owner_client.get(

@@ -22,7 +22,7 @@ def added_when_the_kit_was_created(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("questions", "0004_kits"),
+        ("questions", "0005_search"),
     ]
 
     operations = [

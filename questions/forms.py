@@ -1,0 +1,36 @@
+"""Forms that parse what people send to the pages."""
+
+from django import forms
+
+from questions.models import Competency, Level, QuestionType, Role
+
+
+class SearchForm(forms.Form):
+    """The search page's query and filters. The query box itself sits in the site header
+    (form `site-search`); the filters join that form through their `form` attribute, so
+    one GET carries everything with or without JavaScript."""
+
+    q = forms.CharField(label="Search questions", required=False)
+    competency = forms.ChoiceField(label="Competency", required=False)
+    role = forms.ChoiceField(label="Role", required=False)
+    type = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Any type"), *QuestionType.choices]
+    )
+    level = forms.ChoiceField(
+        label="Level", required=False, choices=[("", "Any level"), *Level.choices]
+    )
+
+    FILTERS = ("competency", "role", "type", "level")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["competency"].choices = [
+            ("", "Any competency"),
+            *Competency.objects.values_list("slug", "name"),
+        ]
+        self.fields["role"].choices = [("", "Any role"), *Role.objects.values_list("slug", "title")]
+        for name in self.FILTERS:
+            self.fields[name].widget.attrs["form"] = "site-search"
+
+    def filter_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.FILTERS]

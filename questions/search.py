@@ -1,0 +1,889 @@
+"""Search the bank: `question_search()` is the one entry point for pages, the API and commands.
+
+How a search runs, and why each step costs the same at 1,000 or 1,000,000 questions:
+
+1. The query is cleaned (control characters and NUL bytes dropped, Unicode normalised) and
+   cut to `MAX_QUERY_LENGTH` characters, then parsed with the rules of PostgreSQL's
+   `websearch_to_tsquery`: plain words, "quoted phrases", -excluded words and `or`.
+   At most `MAX_TERMS` terms are used.
+2. One small query sets the search's `statement_timeout`, drops words PostgreSQL ignores
+   (stop words, punctuation) and looks each unfamiliar word up in the vocabulary of the
+   bank's own words (`SearchTerm`, trigram-indexed, kept current by database triggers).
+   A word that is neither in the bank, nor an inflection of a bank word, nor in
+   `RELATED_TERMS` is replaced by its closest vocabulary word ("Did you mean …?").
+   The vocabulary grows with distinct words, not with questions, so this is flat.
+3. Recruiter words the bank does not use are widened with the bank's own words for the same
+   thing (`RELATED_TERMS`: "shopper" also finds "customer"). Matches through a related
+   word rank below matches of the word itself.
+4. One query collects at most `CANDIDATE_LIMIT` candidates, ranks only those (full-text
+   rank, so a match in the question outranks one only in the guidance; then slug) and
+   returns the requested window, the number found and the facet counts per competency and
+   type. Candidates come through the GIN index on `Question.search_vector` when the
+   vocabulary says the words are in at most `GIN_MAX_POSTINGS` questions; commoner words
+   are looked for among the newest `SCAN_LIMIT` questions instead (see `_scan`). Either
+   way the rows read are bounded. When a bound is reached, counts are lower bounds, shown
+   as "1,000+": no COUNT(*) over every match of a common word.
+5. When every word together finds fewer than `RELAX_BELOW` questions, the search is
+   relaxed: each word (with its related words) brings its own bounded share of
+   candidates, ordered by how many of the query's words they cover, then by rank. The
+   result says it is partial.
+6. Only the questions in the window are loaded, with highlights computed by `ts_headline`
+   for those rows alone.
+
+Highlights come back with sentinel characters around matched words; the `highlight`
+template filter escapes the text first and only then turns the sentinels into `<mark>`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+import psycopg.errors
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQueryField
+from django.db import OperationalError, connections, router, transaction
+from django.db.models.expressions import RawSQL
+
+from questions.models import Competency, Question, QuestionType, SearchTerm
+
+# Longer queries are cut here, with a notice: nobody types more, and it bounds the work.
+MAX_QUERY_LENGTH = 200
+# Words and phrases beyond this many are ignored, with a notice.
+MAX_TERMS = 12
+# Matches ranked per search. Above it, totals and facet counts become lower bounds.
+CANDIDATE_LIMIT = 1000
+# Words in more questions than this are not looked up through the GIN index (whose cost
+# grows with the number of questions using the word) but among the newest SCAN_LIMIT
+# questions. Measured here: about 0.25 µs per question in a word's GIN list, 0.9 µs per
+# question read newest-first, so both paths cost about the same, under 10 ms, at the
+# switch, and less elsewhere, at 10k or 1M questions alike.
+GIN_MAX_POSTINGS = 30_000
+SCAN_LIMIT = 8_000
+# Rows at most whose phrases or exclusions are checked after the GIN index found them.
+EXAMINE_LIMIT = 4_000
+# The least number of candidates each word of a relaxed search may contribute.
+MIN_SHARE = 100
+# Fewer strict matches than this and the search is relaxed (when it has several words).
+RELAX_BELOW = 3
+# How much a match through a related word counts against a match of the word itself.
+RELATED_WEIGHT = 0.5
+# How alike (pg_trgm similarity) a vocabulary word must be to replace a misspelt word.
+MIN_CORRECTION_SIMILARITY = 0.4
+# Shorter words are not corrected: there are too many near neighbours to guess well.
+MIN_CORRECTABLE_LENGTH = 4
+# Window size bounds, whatever a caller asks for.
+MAX_LIMIT = 100
+# Length of the guidance snippet shown under each result.
+SNIPPET_WORDS = 28
+
+# Private-use characters that never occur in typed text; see the `highlight` filter.
+HIGHLIGHT_START = "\ue000"
+HIGHLIGHT_STOP = "\ue001"
+
+CONFIG = "english"
+
+# Words recruiters use for things the bank words differently, mapped to the bank's words.
+# One way only: a search for "customer" is not widened to "shopper". Keys are lower-case
+# words as typed (a plural "s" is folded); values are words or phrases as questions use them.
+RELATED_TERMS: dict[str, tuple[str, ...]] = {
+    # People
+    "shopper": ("customer",),
+    "buyer": ("customer",),
+    "client": ("customer",),
+    "consumer": ("customer",),
+    "staff": ("team",),
+    "employee": ("team",),
+    "people": ("team",),
+    "workforce": ("team",),
+    "colleague": ("team",),
+    "manager": ("leader", "leadership"),
+    "supervisor": ("leader", "leadership"),
+    # Feelings and trouble
+    "angry": ("dissatisfied", "dissatisfaction"),
+    "upset": ("dissatisfied", "dissatisfaction"),
+    "unhappy": ("dissatisfied", "dissatisfaction"),
+    "irate": ("dissatisfied", "dissatisfaction"),
+    "furious": ("dissatisfied", "dissatisfaction"),
+    "frustrated": ("dissatisfied", "dissatisfaction"),
+    "annoyed": ("dissatisfied", "dissatisfaction"),
+    "complaint": ("dissatisfied", "dissatisfaction", "feedback"),
+    "complaining": ("dissatisfied", "dissatisfaction", "feedback"),
+    "disagreement": ("conflict",),
+    "dispute": ("conflict",),
+    "friction": ("conflict",),
+    "argument": ("conflict",),
+    "difficult": ("tough", "challenging"),
+    "hard": ("tough", "challenging"),
+    "mistake": ("failed", "failure"),
+    "outage": ("downtime", "failure"),
+    "crash": ("downtime", "failure"),
+    "crashed": ("downtime", "failure"),
+    "emergency": ("crisis",),
+    "incident": ("crisis", "failure"),
+    "delay": ("timelines", "deadlines", "disruption"),
+    "delayed": ("timelines", "deadlines", "disruption"),
+    "late": ("timelines", "deadlines"),
+    "slipping": ("timelines", "deadlines"),
+    "backlog": ("influx", "prioritize"),
+    "bottleneck": ("efficiency", "constraints"),
+    # Operations
+    "warehouse": ("inventory", "logistics", "supply chain"),
+    "stock": ("inventory",),
+    "fulfilment": ("logistics", "order management"),
+    "fulfillment": ("logistics", "order management"),
+    "shipping": ("logistics",),
+    "delivery": ("logistics",),
+    "supplier": ("supply chain",),
+    "vendor": ("supply chain",),
+    "holiday": ("high-traffic", "cyber monday", "sale"),
+    "christmas": ("high-traffic", "cyber monday", "sale"),
+    "seasonal": ("high-traffic", "cyber monday", "sale"),
+    "peak": ("high-traffic", "cyber monday", "sale"),
+    "spike": ("sudden", "influx", "high-traffic"),
+    "surge": ("sudden", "influx", "high-traffic"),
+    "rush": ("sudden", "influx", "high-traffic"),
+    "website": ("site", "platform"),
+    "site": ("website", "platform"),
+    "webshop": ("website", "e-commerce platform"),
+    "storefront": ("website", "e-commerce platform"),
+    "ecommerce": ("e-commerce",),
+    "online": ("e-commerce",),
+    "security": ("cybersecurity",),
+    "breach": ("cybersecurity", "threats"),
+    "hack": ("cybersecurity", "threats"),
+    "fraud": ("cybersecurity", "threats"),
+    "attack": ("cybersecurity", "threats"),
+    "growth": ("scalability", "scalable"),
+    "scaling": ("scalability", "scalable"),
+    "budget": ("resources",),
+    "cost": ("resources", "profitability"),
+    "deadline": ("timelines", "milestones"),
+    "schedule": ("timelines", "milestones"),
+    # Analysis and measurement
+    "kpi": ("kpis", "key performance indicators", "metrics"),
+    "metric": ("kpis", "metrics"),
+    "numbers": ("metrics", "data"),
+    "experiment": ("a/b testing",),
+    "split": ("a/b testing",),
+    "predict": ("forecasting",),
+    "prediction": ("forecasting",),
+    "projection": ("forecasting",),
+    "churn": ("customer lifetime value",),
+    "retention": ("customer lifetime value",),
+    "loyalty": ("customer lifetime value",),
+    "anomaly": ("disparities",),
+    "discrepancy": ("disparities",),
+    "messy": ("clean", "data quality"),
+    "dirty": ("clean", "data quality"),
+    # Ways of working
+    "kanban": ("agile", "scrum"),
+    "sprint": ("agile", "scrum"),
+    "waterfall": ("project management methodologies",),
+    "onboarding": ("training", "trained"),
+    "upskilling": ("training", "trained"),
+    "teaching": ("training", "trained"),
+    "morale": ("motivate",),
+    "engagement": ("motivate", "morale"),
+    "distributed": ("remote", "hybrid"),
+    "wfh": ("remote",),
+    "delegate": ("delegation",),
+    "decision": ("decision-making",),
+    # British spellings of words the bank spells the American way
+    "prioritise": ("prioritize",),
+    "prioritisation": ("prioritization",),
+    "optimise": ("optimize",),
+    "organisation": ("organizational",),
+    "analyse": ("analyze",),
+}
+
+_PUNCTUATION = "\"'`.,;:!?()[]{}<>*&|\\/@#$%^~=+"
+_WORD = re.compile(r'[^\s"]+')
+# Control and format characters, including NUL, which PostgreSQL text cannot hold.
+_UNWANTED = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or quoted phrase of a query; `negated` for an -excluded one."""
+
+    text: str
+    phrase: bool = False
+    negated: bool = False
+    # Where the word sits in the cleaned query, to write a corrected query back.
+    span: tuple[int, int] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """How many of the matches fall in one competency or type; a link adds it as a filter."""
+
+    value: str
+    label: str
+    count: int
+    # True when the search stopped at one of its bounds: "at least this many".
+    at_least: bool = False
+
+
+@dataclass
+class SearchResult:
+    """What a search found, for the requested window.
+
+    `questions` are the questions of the window, best first, each with three annotations
+    for templates (pass them through the `highlight` filter): `highlighted_text`,
+    `highlighted_guidance` and `guidance_snippet`; `guidance_is_cut` says whether the
+    snippet is shorter than the guidance.
+    """
+
+    query: str = ""
+    questions: list[Question] = field(default_factory=list)
+    # Matches found; a lower bound when `total_is_lower_bound` ("1,000+").
+    total: int = 0
+    total_is_lower_bound: bool = False
+    # Relaxed search: some results have only some of the words. `complete` have them all.
+    partial: bool = False
+    complete: int = 0
+    # The query as searched after typo correction, when a word was corrected.
+    corrected_query: str | None = None
+    competency_facets: list[Facet] = field(default_factory=list)
+    type_facets: list[Facet] = field(default_factory=list)
+    # Sentences for the person searching: cut query, ignored words, time-out.
+    notices: list[str] = field(default_factory=list)
+    timed_out: bool = False
+    limit: int = 20
+    offset: int = 0
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.questions) < self.total
+
+    @property
+    def page_number(self) -> int:
+        return self.offset // self.limit + 1
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+
+def question_search(
+    query: str,
+    *,
+    competency: str | None = None,
+    role: str | None = None,
+    question_type: str | None = None,
+    level: str | None = None,
+    active_only: bool = True,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResult:
+    """Search the bank with websearch syntax; return one window of ranked, highlighted results.
+
+    `query` may be anything a person types: it is cleaned and cut, never rejected. Filters
+    are slugs (`competency`, `role`) and choice values (`question_type`, `level`) and are
+    compared as given, so an unknown value matches nothing; forms validate them first.
+    `limit` is clamped to 1..MAX_LIMIT and `offset` to 0..CANDIDATE_LIMIT. A blank query
+    returns an empty result: callers show browsing instead.
+
+    Database queries, whatever the window size: none for a blank query, one when it has no
+    searchable words, otherwise three (four when the search is relaxed), in a transaction of
+    their own (plus one to restore settings when called inside the caller's transaction).
+    """
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    offset = max(0, min(int(offset), CANDIDATE_LIMIT))
+    cleaned, notices = clean_query(query)
+    result = SearchResult(query=cleaned, notices=notices, limit=limit, offset=offset)
+    if not cleaned:
+        return result
+    groups = parse_query(cleaned)
+    groups, dropped = _limit_terms(groups)
+    if dropped:
+        notices.append(f"Only the first {MAX_TERMS} words and phrases were used.")
+    if not groups:
+        notices.append("Add a word to search for, not only words to leave out.")
+        return result
+    filters = _Filters(competency, role, question_type, level, active_only)
+    alias = router.db_for_read(Question)
+    nested = connections[alias].in_atomic_block
+    try:
+        with transaction.atomic(using=alias):
+            found = _run(result, cleaned, groups, filters, alias)
+            if nested:
+                _restore_settings(alias)
+            return found
+    except OperationalError as error:
+        if not isinstance(error.__cause__, psycopg.errors.QueryCanceled):
+            raise
+        notices.append(
+            "The search took too long and was stopped. Try more specific words or a filter."
+        )
+        return replace(result, questions=[], timed_out=True)
+
+
+def _restore_settings(alias: str) -> None:
+    """Put back the settings a search changed, when it ran inside a caller's transaction
+    (which would otherwise keep them until it ends)."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config(name, reset_val, true) FROM pg_settings "
+            "WHERE name IN ('statement_timeout', 'enable_seqscan', 'jit')"
+        )
+
+
+def clean_query(query: str) -> tuple[str, list[str]]:
+    """Make any text safe to search: normalise, drop control characters, cut to the limit."""
+    notices: list[str] = []
+    text = unicodedata.normalize("NFKC", str(query or ""))
+    # Lone surrogates cannot be encoded for the database; control characters mean nothing.
+    text = "".join(" " if unicodedata.category(ch) in _UNWANTED else ch for ch in text)
+    text = " ".join(text.split())
+    if len(text) > MAX_QUERY_LENGTH:
+        cut = text[:MAX_QUERY_LENGTH]
+        # Do not leave half a word at the end.
+        if not text[MAX_QUERY_LENGTH].isspace() and " " in cut:
+            cut = cut.rsplit(" ", 1)[0]
+        text = cut.strip()
+        notices.append(f"Your search was cut to its first {MAX_QUERY_LENGTH} characters.")
+    return text, notices
+
+
+def parse_query(query: str) -> list[list[Term]]:
+    """Split a query like `websearch_to_tsquery` does: groups joined by `or`, of ANDed terms.
+
+    `pear quince or rhubarb -sage` is [[pear, quince], [rhubarb, -sage]]. Groups without a
+    word to look for are dropped, as are repeated terms.
+    """
+    groups: list[list[Term]] = [[]]
+    pos, end = 0, len(query)
+    while pos < end:
+        if query[pos].isspace():
+            pos += 1
+            continue
+        negated = query[pos] == "-" and pos + 1 < end and not query[pos + 1].isspace()
+        if negated:
+            pos += 1
+        if query[pos] == '"':
+            close = query.find('"', pos + 1)
+            close = end if close == -1 else close
+            term = Term(" ".join(query[pos + 1 : close].split()), phrase=True, negated=negated)
+            pos = close + 1
+        else:
+            match = _WORD.match(query, pos)
+            if match is None:  # a lone "-" before a quote or the end
+                pos += 1
+                continue
+            pos = match.end()
+            if not negated and match.group().lower() == "or":
+                if groups[-1]:
+                    groups.append([])
+                continue
+            term = Term(match.group(), negated=negated, span=match.span())
+        if term.text and term not in groups[-1]:
+            groups[-1].append(term)
+    return [group for group in groups if any(not term.negated for term in group)]
+
+
+def related_terms(word: str) -> tuple[str, ...]:
+    """The bank's words for a recruiter's word (`RELATED_TERMS`), folding a plural "s"."""
+    key = word.lower().strip(_PUNCTUATION)
+    if key in RELATED_TERMS:
+        return RELATED_TERMS[key]
+    if key.endswith("s") and key[:-1] in RELATED_TERMS:
+        return RELATED_TERMS[key[:-1]]
+    return ()
+
+
+def _limit_terms(groups: list[list[Term]]) -> tuple[list[list[Term]], bool]:
+    """Keep the first MAX_TERMS terms; say whether any were dropped."""
+    kept: list[list[Term]] = []
+    room = MAX_TERMS
+    for group in groups:
+        kept.append(group[: max(room, 0)])
+        room -= len(group)
+    kept = [group for group in kept if any(not term.negated for term in group)]
+    return kept, room < 0
+
+
+@dataclass(frozen=True)
+class _Filters:
+    competency: str | None
+    role: str | None
+    question_type: str | None
+    level: str | None
+    active_only: bool
+
+    def sql(self) -> tuple[str, list]:
+        """A WHERE fragment over the question table aliased `q`."""
+        parts, params = [], []
+        if self.active_only:
+            parts.append("q.is_active")
+        if self.competency:
+            parts.append(
+                f"q.competency_id = (SELECT id FROM {Competency._meta.db_table} WHERE slug = %s)"
+            )
+            params.append(self.competency)
+        if self.question_type:
+            parts.append("q.question_type = %s")
+            params.append(self.question_type)
+        if self.level:
+            parts.append("q.level = %s")
+            params.append(self.level)
+        if self.role:
+            through = Question.roles.through._meta.db_table
+            role_table = Question.roles.field.related_model._meta.db_table
+            parts.append(
+                f"EXISTS (SELECT 1 FROM {through} qr JOIN {role_table} r ON r.id = qr.role_id "
+                "WHERE qr.question_id = q.id AND r.slug = %s)"
+            )
+            params.append(self.role)
+        return (" AND ".join(parts) or "TRUE"), params
+
+
+@dataclass(frozen=True)
+class _Clause:
+    """A positive term and the related words that also satisfy it."""
+
+    term: Term
+    related: tuple[Term, ...] = ()
+    # Questions estimated to match, from the vocabulary's word counts (an upper bound).
+    matches: int = 0
+
+    @property
+    def alternatives(self) -> list[Term]:
+        return [self.term, *self.related]
+
+
+@dataclass(frozen=True)
+class _Group:
+    clauses: tuple[_Clause, ...]
+    excluded: tuple[Term, ...]
+
+    @property
+    def matches(self) -> int:
+        return min(clause.matches for clause in self.clauses)
+
+
+class _Sql:
+    """SQL fragments that build tsqueries from terms, always through PostgreSQL's own
+    parsing functions with parameters: no user text is ever spliced into SQL or tsquery
+    syntax, so no input can raise a syntax error.
+
+    `exact` fragments honour phrases; `coarse` ones match every word of a phrase anywhere,
+    which the GIN index answers without reading the rows (and are used to find candidates).
+    """
+
+    @staticmethod
+    def term(term: Term, *, coarse: bool = False) -> tuple[str, list]:
+        function = "phraseto_tsquery" if term.phrase and not coarse else "plainto_tsquery"
+        return f"{function}('{CONFIG}'::regconfig, %s)", [term.text]
+
+    @classmethod
+    def join(cls, operator: str, parts: list[tuple[str, list]]) -> tuple[str, list]:
+        sql = "(" + f" {operator} ".join(sql for sql, _ in parts) + ")"
+        return sql, [param for _, params in parts for param in params]
+
+    @classmethod
+    def any_of(cls, terms: list[Term], *, coarse: bool = False) -> tuple[str, list]:
+        return cls.join("||", [cls.term(term, coarse=coarse) for term in terms])
+
+    @classmethod
+    def clause(cls, clause: _Clause, *, coarse: bool = False) -> tuple[str, list]:
+        return cls.any_of(clause.alternatives, coarse=coarse)
+
+    @classmethod
+    def group(cls, group: _Group, *, coarse: bool = False) -> tuple[str, list]:
+        parts = [cls.clause(clause, coarse=coarse) for clause in group.clauses]
+        if not coarse:
+            parts += [("!!" + sql, params) for sql, params in map(cls.term, group.excluded)]
+        return cls.join("&&", parts)
+
+    @classmethod
+    def query(cls, groups: list[_Group], *, coarse: bool = False) -> tuple[str, list]:
+        return cls.join("||", [cls.group(group, coarse=coarse) for group in groups])
+
+    @classmethod
+    def rank(cls, groups: list[_Group]) -> tuple[str, list]:
+        """Full-text rank of the words themselves, plus related words at a discount."""
+        words = _unique(clause.term for group in groups for clause in group.clauses)
+        related = _unique(t for g in groups for clause in g.clauses for t in clause.related)
+        sql, params = cls.any_of(words)
+        sql = f"ts_rank(q.search_vector, {sql})"
+        if related:
+            related_sql, related_params = cls.any_of(related)
+            sql += f" + {RELATED_WEIGHT} * ts_rank(q.search_vector, {related_sql})"
+            params = params + related_params
+        return sql, params
+
+    @classmethod
+    def coverage(cls, groups: list[_Group]) -> tuple[str, list]:
+        """How many of its group's words a question has (the best group, with `or`)."""
+        per_group, params = [], []
+        for group in groups:
+            parts = [cls.clause(clause) for clause in group.clauses]
+            per_group.append(
+                "(" + " + ".join(f"(q.search_vector @@ {sql})::int" for sql, _ in parts) + ")"
+            )
+            params += [p for _, ps in parts for p in ps]
+        if len(per_group) == 1:
+            return per_group[0], params
+        return "GREATEST(" + ", ".join(per_group) + ")", params
+
+    @classmethod
+    def highlight(cls, groups: list[_Group]) -> tuple[str, list]:
+        terms = _unique(t for g in groups for clause in g.clauses for t in clause.alternatives)
+        return cls.any_of(terms)
+
+
+def _unique(terms) -> list[Term]:
+    seen: dict[tuple[str, bool], Term] = {}
+    for term in terms:
+        seen.setdefault((term.text.lower(), term.phrase), Term(term.text, phrase=term.phrase))
+    return list(seen.values())
+
+
+def _run(
+    result: SearchResult, cleaned: str, groups: list[list[Term]], filters: _Filters, alias: str
+) -> SearchResult:
+    """Analyse the words, search strictly, relax if needed, load the window."""
+    analysed, corrections = _analyse(groups, alias)
+    if not analysed:
+        result.notices.append(
+            "Nothing to search for: those words are too common or are not words. "
+            "Try a more specific word."
+        )
+        return result
+    if corrections:
+        result.corrected_query = _corrected(cleaned, corrections)
+    strict = _find(analysed, filters, alias, relaxed=False, result=result)
+    found = strict
+    if strict.total < RELAX_BELOW and len(analysed) == 1 and len(analysed[0].clauses) > 1:
+        relaxed = _find(analysed, filters, alias, relaxed=True, result=result)
+        if relaxed.total > strict.total:
+            found = relaxed
+            found.partial = True
+            found.complete = strict.total
+    if found.questions:
+        found.questions = _load(found.questions, analysed)
+    return found
+
+
+def _analyse(groups: list[list[Term]], alias: str) -> tuple[list[_Group], dict[Term, str]]:
+    """Set up the search transaction; drop terms without searchable words; correct typos;
+    estimate how many questions each word matches.
+
+    The transaction gets the search's `statement_timeout`, and no sequential scans of the
+    whole table: with a LIMIT, the planner may bet on finding enough matches early in a
+    scan, a bet that loses badly for words rarer than its statistics suggest. JIT is off
+    because compiling costs more than these short queries take.
+
+    One query: the vocabulary is looked up by exact word, by English stem (so "managing"
+    is known because "management" is) and, for unknown words only, by trigram similarity
+    through the trigram GIN index. The same look-up counts the questions using each word's
+    stem, which decides how `_find` collects candidates.
+    """
+    terms = _unique_terms(groups)
+    related = _unique(
+        Term(text, phrase=" " in text)
+        for term in terms
+        if not term.negated
+        for text in related_terms(term.text)
+    )
+    every = [*terms, *(term for term in related if term not in terms)]
+    vocabulary = SearchTerm._meta.db_table
+    sql = f"""
+        SELECT set_config('statement_timeout', %s, true),
+               set_config('enable_seqscan', 'off', true),
+               set_config('jit', 'off', true),
+        (SELECT json_agg(json_build_object(
+                    'searchable', a.searchable, 'suggestion', a.suggestion,
+                    'matches', coalesce(m.matches, 0)) ORDER BY a.i)
+         FROM (
+            SELECT t.i, t.text,
+                   numnode(CASE WHEN t.phrase THEN phraseto_tsquery('{CONFIG}'::regconfig, t.text)
+                                ELSE plainto_tsquery('{CONFIG}'::regconfig, t.text) END) > 0
+                       AS searchable,
+                   CASE WHEN t.word IS NOT NULL
+                         AND numnode(plainto_tsquery('{CONFIG}'::regconfig, t.word)) > 0
+                         AND NOT EXISTS (SELECT 1 FROM {vocabulary} v WHERE v.word = t.word)
+                         AND NOT EXISTS (
+                             SELECT 1 FROM {vocabulary} v
+                             WHERE v.lexeme = (ts_lexize('english_stem', t.word))[1])
+                   THEN (SELECT v.word FROM {vocabulary} v
+                         WHERE v.word %% t.word AND similarity(v.word, t.word) >= %s
+                           AND length(v.word) >= {MIN_CORRECTABLE_LENGTH}
+                         ORDER BY similarity(v.word, t.word) DESC, v.document_count DESC, v.word
+                         LIMIT 1)
+                   END AS suggestion
+            FROM unnest(%s::text[], %s::boolean[], %s::text[])
+                 WITH ORDINALITY AS t(text, phrase, word, i)
+         ) AS a
+         LEFT JOIN LATERAL (
+            -- Questions using the rarest stem of the term: summed over the words sharing
+            -- a stem, so an over-estimate, never an under-estimate.
+            SELECT min(per_stem.n) AS matches
+            FROM unnest(tsvector_to_array(
+                     to_tsvector('{CONFIG}'::regconfig, coalesce(a.suggestion, a.text))
+                 )) AS stem(lexeme)
+            CROSS JOIN LATERAL (
+                SELECT sum(v.document_count) AS n FROM {vocabulary} v WHERE v.lexeme = stem.lexeme
+            ) AS per_stem
+         ) AS m ON true)
+    """
+    timeout = str(int(getattr(settings, "SEARCH_TIMEOUT_MS", 2000)))
+    params = [
+        timeout,
+        MIN_CORRECTION_SIMILARITY,
+        [term.text for term in every],
+        [term.phrase for term in every],
+        [_correctable(term) for term in every[: len(terms)]] + [None] * (len(every) - len(terms)),
+    ]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        *_, rows = cursor.fetchone()
+    verdicts = dict(zip(every, rows or [], strict=False))
+    corrections: dict[Term, str] = {}
+    analysed: list[_Group] = []
+    for group in groups:
+        clauses, excluded = [], []
+        for term in group:
+            verdict = verdicts[term]
+            if not verdict["searchable"]:
+                continue
+            if term.negated:
+                excluded.append(term)
+                continue
+            alternatives = [
+                replace(alternative, span=None)
+                for alternative in _unique(
+                    Term(text, phrase=" " in text) for text in related_terms(term.text)
+                )
+                if verdicts.get(alternative, {}).get("searchable")
+            ]
+            matches = verdict["matches"] + sum(verdicts[alt]["matches"] for alt in alternatives)
+            if verdict["suggestion"]:
+                corrections[term] = verdict["suggestion"]
+                term = replace(term, text=verdict["suggestion"])
+            clauses.append(_Clause(term, tuple(alternatives), matches))
+        if clauses:
+            analysed.append(_Group(tuple(clauses), tuple(excluded)))
+    return analysed, corrections
+
+
+def _unique_terms(groups: list[list[Term]]) -> list[Term]:
+    seen: dict[Term, None] = {}
+    for group in groups:
+        for term in group:
+            seen.setdefault(term, None)
+    return list(seen)
+
+
+def _correctable(term: Term) -> str | None:
+    """The lower-case word to check against the vocabulary, or None if it is not a word to
+    correct: phrases and exclusions are kept as typed, as are short words, words with
+    digits or symbols, and recruiter words in RELATED_TERMS."""
+    if term.phrase or term.negated:
+        return None
+    word = term.text.lower().strip(_PUNCTUATION)
+    if len(word) < MIN_CORRECTABLE_LENGTH or len(word) > 40 or related_terms(word):
+        return None
+    if not all(part.isalpha() for part in word.split("-")):
+        return None
+    return word
+
+
+def _corrected(cleaned: str, corrections: dict[Term, str]) -> str:
+    """The cleaned query with each corrected word replaced in place, keeping its syntax."""
+    spans = sorted((term.span, word) for term, word in corrections.items() if term.span)
+    out, last = [], 0
+    for (start, stop), word in spans:
+        original = cleaned[start:stop]
+        core = original.strip(_PUNCTUATION)
+        lead = original[: len(original) - len(original.lstrip(_PUNCTUATION))]
+        out += [cleaned[last:start], lead, word, original[len(lead) + len(core) :]]
+        last = stop
+    out.append(cleaned[last:])
+    return "".join(out)
+
+
+def _find(
+    groups: list[_Group], filters: _Filters, alias: str, *, relaxed: bool, result: SearchResult
+) -> SearchResult:
+    """One query: bounded candidates with their rank, the window's ids, total and facets."""
+    coverage = _Sql.coverage(groups)
+    rank = _Sql.rank(groups)
+    if relaxed:
+        # Each word brings its own bounded share, so a common word cannot crowd out the
+        # rarer words that make a question relevant.
+        group = groups[0]
+        share = len(group.clauses)
+        parts = [_Group((clause,), group.excluded) for clause in group.clauses]
+    else:
+        share = 1
+        parts = groups
+    scans = [
+        _scan(part, filters, coverage=coverage, rank=rank, share=share, tag=tag)
+        for tag, part in enumerate(parts)
+    ]
+    candidates_sql = " UNION ALL ".join(sql for sql, _ in scans)
+    competency_table = Competency._meta.db_table
+    sql = f"""
+        WITH candidates AS MATERIALIZED ({candidates_sql}),
+        distinct_candidates AS MATERIALIZED (
+            SELECT DISTINCT ON (id) id, slug, competency_id, question_type, coverage, rank
+            FROM candidates WHERE hit
+        )
+        SELECT
+            (SELECT count(*) FROM distinct_candidates),
+            (SELECT coalesce(bool_or(per_scan.capped), false) FROM (
+                SELECT bool_or(at_bound) OR count(*) FILTER (WHERE hit) >= min(keep) AS capped
+                FROM candidates GROUP BY tag) AS per_scan),
+            (SELECT count(*) FROM distinct_candidates WHERE coverage >= %s),
+            ARRAY(SELECT id FROM distinct_candidates ORDER BY coverage DESC, rank DESC, slug
+                  LIMIT %s OFFSET %s),
+            (SELECT json_agg(json_build_object('slug', c.slug, 'name', c.name, 'count', f.n)
+                             ORDER BY c.display_order)
+             FROM (SELECT competency_id, count(*) AS n FROM distinct_candidates
+                   GROUP BY competency_id) AS f
+             JOIN {competency_table} c ON c.id = f.competency_id),
+            (SELECT json_object_agg(question_type, n)
+             FROM (SELECT question_type, count(*) AS n FROM distinct_candidates
+                   GROUP BY question_type) AS t)
+    """
+    need = len(groups[0].clauses) if len(groups) == 1 else 1
+    params = [
+        *(param for _, params in scans for param in params),
+        need,
+        result.limit,
+        result.offset,
+    ]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        found, scan_capped, complete, ids, competencies, types = cursor.fetchone()
+    capped = bool(scan_capped) or found > CANDIDATE_LIMIT
+    return replace(
+        result,
+        questions=list(ids),  # ids for now; _load() turns them into questions
+        total=min(found, CANDIDATE_LIMIT),
+        total_is_lower_bound=capped,
+        complete=complete,
+        competency_facets=[
+            Facet(item["slug"], item["name"], item["count"], capped) for item in competencies or []
+        ],
+        type_facets=[
+            Facet(value, label, (types or {})[value], capped)
+            for value, label in QuestionType.choices
+            if (types or {}).get(value)
+        ],
+        notices=list(result.notices),
+    )
+
+
+def _scan(
+    group: _Group,
+    filters: _Filters,
+    *,
+    coverage: tuple[str, list],
+    rank: tuple[str, list],
+    share: int,
+    tag: int,
+) -> tuple[str, list]:
+    """Candidates for one group (or one word of a relaxed search), with bounded work.
+
+    Words in at most GIN_MAX_POSTINGS questions are found through the GIN index, whose
+    cost is the length of the rarest word's list of questions, so bounded by that number.
+    Commoner words are looked for among the newest SCAN_LIMIT questions, in primary-key
+    order: so many questions match that enough turn up among them, and the cost is that
+    of reading those rows, whatever the size of the bank. Phrases and exclusions, which
+    the index cannot check, are checked on at most EXAMINE_LIMIT rows it found. `share`
+    divides the budget between the words of a relaxed search. Only the rows kept are
+    ranked.
+
+    Each row says whether it is a match (`hit`) and whether it is the last row the budget
+    allowed (`at_bound`, kept even when it does not match): reaching the bound, or keeping
+    as many matches as allowed (`keep`), means more matches may exist.
+    """
+    table = Question._meta.db_table
+    filter_sql, filter_params = filters.sql()
+    exact_sql, exact_params = _Sql.group(group)
+    keep = max(CANDIDATE_LIMIT // share, MIN_SHARE) + 1
+    columns = (
+        f"q.id, q.slug, q.competency_id, q.question_type, {coverage[0]} AS coverage, "
+        f"{rank[0]} AS rank, {tag} AS tag, {keep} AS keep"
+    )
+    columns_params = [*coverage[1], *rank[1]]
+    needs_check = bool(group.excluded) or any(
+        term.phrase for clause in group.clauses for term in clause.alternatives
+    )
+    if group.matches > GIN_MAX_POSTINGS // share:
+        examine = SCAN_LIMIT // share
+        where_sql, where_params = filter_sql, filter_params
+        order = "ORDER BY q.id DESC"
+    elif needs_check:
+        examine = EXAMINE_LIMIT // share
+        coarse_sql, coarse_params = _Sql.group(group, coarse=True)
+        where_sql = f"q.search_vector @@ {coarse_sql} AND {filter_sql}"
+        where_params = [*coarse_params, *filter_params]
+        order = ""
+    else:
+        sql = (
+            f"(SELECT {columns}, true AS hit, false AS at_bound FROM {table} q "
+            f"WHERE q.search_vector @@ {exact_sql} AND {filter_sql} LIMIT {keep})"
+        )
+        return sql, [*columns_params, *exact_params, *filter_params]
+    # A bounded run of rows, numbered as read; matches are kept, and so is the last row
+    # the budget allows, to tell that the bound was reached.
+    sql = (
+        f"(SELECT {columns}, q.search_vector @@ {exact_sql} AS hit, "
+        f"q.position = {examine} AS at_bound "
+        f"FROM (SELECT q.id, q.slug, q.competency_id, q.question_type, q.search_vector, "
+        f"row_number() OVER ({order}) AS position FROM {table} q "
+        f"WHERE {where_sql} {order} LIMIT {examine}) AS q "
+        f"WHERE q.search_vector @@ {exact_sql} OR q.position = {examine} LIMIT {keep + 1})"
+    )
+    return sql, [*columns_params, *exact_params, *where_params, *exact_params]
+
+
+def _load(ids: list[int], groups: list[_Group]) -> list[Question]:
+    """The window's questions in rank order, with highlights computed for them alone.
+
+    Two `ts_headline` calls per question (text and guidance, every match marked); the
+    guidance snippet is cut from the marked guidance here rather than by a third call.
+    """
+    highlight_sql, highlight_params = _Sql.highlight(groups)
+    query = RawSQL(highlight_sql, highlight_params, output_field=SearchQueryField())
+    marks = {
+        "config": CONFIG,
+        "start_sel": HIGHLIGHT_START,
+        "stop_sel": HIGHLIGHT_STOP,
+        "highlight_all": True,
+    }
+    questions = (
+        Question.objects.filter(id__in=ids)
+        .select_related("competency")
+        .annotate(
+            highlighted_text=SearchHeadline("text", query, **marks),
+            highlighted_guidance=SearchHeadline("guidance", query, **marks),
+        )
+    )
+    by_id = {question.id: question for question in questions}
+    ordered = [by_id[pk] for pk in ids if pk in by_id]
+    for question in ordered:
+        question.guidance_snippet = guidance_snippet(question.highlighted_guidance)
+        question.guidance_is_cut = len(question.guidance.split()) > SNIPPET_WORDS
+    return ordered
+
+
+def guidance_snippet(marked: str, *, words: int = SNIPPET_WORDS) -> str:
+    """About `words` words of marked-up guidance, starting a little before the first match."""
+    tokens = marked.split()
+    if len(tokens) <= words:
+        return " ".join(tokens)
+    first = next((i for i, token in enumerate(tokens) if HIGHLIGHT_START in token), 0)
+    start = max(0, min(first - words // 4, len(tokens) - words))
+    piece = " ".join(tokens[start : start + words])
+    return ("… " if start else "") + piece + (" …" if start + words < len(tokens) else "")

@@ -1,0 +1,33 @@
+"""Template filters for the question pages."""
+
+import re
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from questions.search import HIGHLIGHT_START, HIGHLIGHT_STOP
+
+register = template.Library()
+
+_MARKED = re.compile(f"{HIGHLIGHT_START}([^{HIGHLIGHT_START}{HIGHLIGHT_STOP}]*){HIGHLIGHT_STOP}")
+
+
+@register.filter
+def highlight(value: object) -> SafeString:
+    """Escape text from the database, then wrap the words search matched in `<mark>`.
+
+    Question text is typed by editors and is not trusted HTML, so everything is escaped
+    first; only the sentinel characters the search put around matches become markup.
+    """
+    escaped = escape("" if value is None else str(value))
+    marked = _MARKED.sub(r"<mark>\1</mark>", escaped)
+    # Stray sentinels (unbalanced, or typed into a question) carry no meaning.
+    return mark_safe(marked.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_STOP, ""))
+
+
+@register.filter
+def count_label(count: int, at_least: bool = False) -> str:
+    """A count as shown beside results: "1,204", or "1,000+" when counting stopped early."""
+    text = f"{count:,}"
+    return f"{text}+" if at_least else text
