@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
+from questions import kits
 from questions.access import browse_required, can_browse
 from questions.filters import QuestionFilter
 from questions.forms import SearchForm
@@ -62,13 +63,15 @@ def competency_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @browse_required
 def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
     question = get_object_or_404(
-        Question.objects.select_related("competency").prefetch_related("roles"), slug=slug
+        Question.objects.with_usage().select_related("competency").prefetch_related("roles"),
+        slug=slug,
     )
     siblings = Question.objects.active().filter(competency_id=question.competency_id)
     context = {
         "question": question,
         "previous": siblings.filter(id__lt=question.id).order_by("-id").first(),
         "next": siblings.filter(id__gt=question.id).order_by("id").first(),
+        "my_kits": kits.kits_using(question, user=request.user) if question.kit_count else [],
     }
     return render(request, "questions/question.html", context)
 
