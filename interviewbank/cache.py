@@ -2,8 +2,10 @@
 
 Everything the app keeps in the cache can be rebuilt from PostgreSQL (cached pieces of pages,
 search results) or may start afresh (API throttle counts), so an outage of Redis slows
-pages down but never turns them into error pages. Each failure is logged as a warning, at
-most once a minute per process.
+pages down but never turns them into error pages. After a failure the process leaves Redis
+alone for RETRY_AFTER_SECONDS, so a Redis that does not answer costs one time-out now and
+then rather than one per cache call. Failures are logged as warnings, at most once a minute
+per process.
 """
 
 import logging
@@ -17,6 +19,7 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger("interviewbank.cache")
 WARN_EVERY_SECONDS = 60
+RETRY_AFTER_SECONDS = 5
 
 
 def _fail_soft(fallback: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -25,10 +28,12 @@ def _fail_soft(fallback: Callable[..., Any]) -> Callable[[Callable[..., Any]], C
     def decorate(method: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(method)
         def wrapper(self: "FailSoftRedisCacheClient", *args: Any) -> Any:
+            if time.monotonic() < self.down_until:
+                return fallback(*args)
             try:
                 return method(self, *args)
             except RedisError as error:
-                self.warn(error)
+                self.failed(error)
                 return fallback(*args)
 
         return wrapper
@@ -39,10 +44,13 @@ def _fail_soft(fallback: Callable[..., Any]) -> Callable[[Callable[..., Any]], C
 class FailSoftRedisCacheClient(RedisCacheClient):
     """The client Django's RedisCache uses, answering misses and no-ops while Redis is down."""
 
-    _last_warning = 0.0
+    down_until = 0.0
+    _last_warning = float("-inf")
 
-    def warn(self, error: RedisError) -> None:
+    def failed(self, error: RedisError) -> None:
+        """Leave Redis alone for a while, and say so in the log now and then."""
         now = time.monotonic()
+        self.down_until = now + RETRY_AFTER_SECONDS
         if now - FailSoftRedisCacheClient._last_warning >= WARN_EVERY_SECONDS:
             FailSoftRedisCacheClient._last_warning = now
             logger.warning("Cache unavailable, carrying on without it: %s", error)
