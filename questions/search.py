@@ -310,7 +310,8 @@ def question_search(
         return SearchResult(query=cleaned, notices=notices, limit=limit, offset=offset)
     alias = router.db_for_read(Question)
     arguments = (cleaned, competency, role, question_type, level, active_only, limit, offset)
-    key = bank_cache_key("search", *arguments, using=alias)
+    # The notices too: a query cut to the limit says so, the same words typed short do not.
+    key = bank_cache_key("search", *arguments, tuple(notices), using=alias)
     found = cache.get(key) if key else None
     if found is None:
         found = _search(cleaned, notices, alias, *arguments[1:])

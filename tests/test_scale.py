@@ -379,9 +379,11 @@ def with_replica(settings) -> str:
     return "replica"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=ALL_DATABASES)
+@pytest.mark.django_db(transaction=True, databases=ALL_DATABASES)
+@pytest.mark.usefixtures("restore_migrated_groups")
 class TestReadReplicas:
-    """The `replica` alias mirrors the test database; committed rows are visible on both."""
+    """The `replica` alias mirrors the test database: a second connection to it, which sees
+    committed rows only, as a replica does; so these tests commit."""
 
     def test_browse_and_search_read_the_bank_from_the_replica(
         self, with_replica, pricing_question, recruiter_client
