@@ -20,7 +20,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from questions.history import VersionChanges
 from questions.importing import import_report
-from questions.models import Competency, Kit, KitItem, Question, Role
+from questions.models import Competency, ImportUpload, Kit, KitItem, Question, Role
 from questions.quality import similar_questions, wording_warnings
 from questions.resources import QuestionResource
 
@@ -222,6 +222,18 @@ class QuestionAdmin(ImportExportMixin, HistoryAdmin):
             storage = self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
             with suppress(OSError):
                 storage.remove()
+
+    def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().process_import(request, **kwargs)
+        except ImportUpload.DoesNotExist:
+            # Confirmed twice (a double click, the back button) or left for over a day.
+            messages.error(
+                request,
+                "Nothing was imported: this file was already imported or its preview is too "
+                "old. Upload it again to see a fresh preview.",
+            )
+            return HttpResponseRedirect(reverse("admin:questions_question_import"))
 
     def process_result(self, result: Result, request: HttpRequest) -> HttpResponse:
         report = import_report(result)

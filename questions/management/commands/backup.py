@@ -14,8 +14,9 @@ from django.db import connection, transaction
 # Left out on purpose: sessions (people sign in again), sign-in attempt records, and
 # content types and permissions, which `migrate` creates and the dump refers to by name.
 BACKUP_LABELS = ["auth.group", "auth.user", "questions", "admin.logentry"]
-# Derived data that database triggers rebuild from the questions as they are restored.
-BACKUP_EXCLUDE = ["questions.SearchTerm"]
+# Derived data that database triggers rebuild from the questions as they are restored, and
+# files uploaded for an import that was never confirmed.
+BACKUP_EXCLUDE = ["questions.SearchTerm", "questions.ImportUpload"]
 # Django's JSON, keeping microseconds and history that points at a since-deleted row.
 BACKUP_FORMAT = "backup-json"
 serializers.register_serializer(BACKUP_FORMAT, "questions.backup_format")
