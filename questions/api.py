@@ -29,9 +29,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 from questions.filters import QuestionApiFilter
+from questions.kits import KitError
 from questions.models import Competency, Question, Role
 from questions.serializers import (
     CompetencySerializer,
@@ -54,6 +55,11 @@ def error_body(detail: str, code: str, errors: dict[str, list[str]] | None = Non
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """Turn any expected failure into a JSON error with a message and field errors."""
+    if isinstance(exc, KitError):
+        # A kit rule (questions.kits): its message is written for people, so it leads.
+        set_rollback()
+        field = exc.field or api_settings.NON_FIELD_ERRORS_KEY
+        return Response(error_body(exc.message, "invalid", {field: [exc.message]}), status=400)
     if isinstance(exc, DjangoValidationError):
         # Raised by questions.bank (and later kits.py) rules: the caller's input was wrong.
         exc = exceptions.ValidationError(serializers.as_serializer_error(exc))
@@ -122,9 +128,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return defaults.server_error(request)
 
 
-def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
-    """Schema entries for the errors an operation can answer with."""
-    return {code: OpenApiResponse(ErrorSerializer, description=ERRORS[code]) for code in codes}
+def error_responses(
+    *codes: int, media_type: str | None = None
+) -> dict[int | tuple[int, str], OpenApiResponse]:
+    """Schema entries for the errors an operation can answer with.
+
+    `media_type` names the errors' type where the operation's success is not JSON (a file
+    download): its errors are JSON all the same.
+    """
+    return {
+        (code if media_type is None else (code, media_type)): OpenApiResponse(
+            ErrorSerializer, description=ERRORS[code]
+        )
+        for code in codes
+    }
 
 
 ERRORS = {
