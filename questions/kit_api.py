@@ -451,10 +451,10 @@ def order_problem(wanted: list[int], current: list[int]) -> str:
 
     Only explains: `kits.kit_set_order` enforces the rule itself, under the kit's lock.
     """
-    known = set(current)
+    listed = set(wanted)
     repeated = sorted(item_id for item_id, times in Counter(wanted).items() if times > 1)
-    unknown = sorted(set(wanted) - known)
-    missing = [item_id for item_id in current if item_id not in set(wanted)]
+    unknown = sorted(listed - set(current))
+    missing = [item_id for item_id in current if item_id not in listed]
     if not (repeated or unknown or missing):
         return ""
     parts = [
@@ -493,7 +493,9 @@ class CsvRenderer(DownloadRenderer):
     media_type, format = "text/csv", "csv"
 
 
-class PdfUnavailable(exceptions.APIException):
+class PdfDownloadUnavailable(exceptions.APIException):
+    """This server cannot lay out PDFs: a 503 that points to the other downloads."""
+
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = (
         "PDF downloads are not available on this server. The Markdown and CSV downloads still work."
@@ -545,6 +547,16 @@ class KitDownloadView(GenericAPIView):
         kit = get_object_or_404(self.get_queryset(), pk=id)
         return kit_views.kit_export_file(kit, self.fmt)
 
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple:
+        try:
+            return super().perform_content_negotiation(request, force=force)
+        except exceptions.NotAcceptable as error:
+            media_type = self.renderer_classes[0].media_type
+            raise exceptions.NotAcceptable(
+                f"This download is offered only as {media_type}: send `Accept: {media_type}` "
+                "or `Accept: */*`."
+            ) from error
+
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any):
         response = super().finalize_response(request, response, *args, **kwargs)
         if isinstance(response, Response):
@@ -577,7 +589,7 @@ class KitPdfView(KitDownloadView):
         try:
             document = kit_views.kit_pdf_document(request._request, kit)
         except kit_views.PdfUnavailable as error:
-            raise PdfUnavailable() from error
+            raise PdfDownloadUnavailable() from error
         return kit_views.kit_pdf_file(kit, document)
 
 

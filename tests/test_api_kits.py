@@ -883,7 +883,10 @@ class TestDownloads:
         body = assert_error(
             owner_api.get(path, headers={"Accept": "application/json"}), 406, "not_acceptable"
         )
-        assert "Could not satisfy the request Accept header." in body["detail"]
+        media = {"pdf": "application/pdf", "md": "text/markdown", "csv": "text/csv"}[fmt]
+        assert body["detail"] == (
+            f"This download is offered only as {media}: send `Accept: {media}` or `Accept: */*`."
+        )
         assert_error(owner_api.post(path), 405, "method_not_allowed")
 
     @pytest.mark.parametrize("fmt", ["pdf", "md", "csv"])
