@@ -1,5 +1,7 @@
 """The REST API under /api/v1/: the bank's questions, competencies and roles.
 
+Kits have their own module, questions.kit_api, and share this one's errors and pagination.
+
 Reads go through the same QuerySets and filters as the browse pages; question writes go
 through `questions.bank`, so a rule lives in one place. Every error, whatever raised it,
 leaves as `{"detail": ..., "code": ..., "errors": {field: [messages]}}`.
@@ -61,7 +63,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         field = exc.field or api_settings.NON_FIELD_ERRORS_KEY
         return Response(error_body(exc.message, "invalid", {field: [exc.message]}), status=400)
     if isinstance(exc, DjangoValidationError):
-        # Raised by questions.bank (and later kits.py) rules: the caller's input was wrong.
+        # Raised by questions.bank rules: the caller's input was wrong.
         exc = exceptions.ValidationError(serializers.as_serializer_error(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
