@@ -99,13 +99,14 @@ class KitPermission(permissions.BasePermission):
     404). A method the endpoint does not offer is let through, so everyone gets the same 405.
     """
 
+    message = CANNOT_BUILD
+
     def has_permission(self, request: Request, view: GenericAPIView) -> bool:
         if not hasattr(view, request.method.lower()):
             return True
         if not request.user.is_authenticated:
             return False
         if getattr(view, "action", None) in ("list", "create"):
-            self.message = CANNOT_BUILD
             return kits.can_build_kits(request.user)
         return True
 
