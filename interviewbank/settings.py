@@ -212,9 +212,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Interview Bank API",
     "DESCRIPTION": (
         "The question bank for scripts: questions with their guidance, competencies and "
-        "roles. Authenticate with `Authorization: Token <key>` (create the key on your "
-        "account page, /accounts/profile/) or a signed-in browser session. Lists are "
-        "paginated with `page` and `page_size`. Every error is JSON: "
+        "roles, and your interview kits (build, order, share, download). Authenticate "
+        "with `Authorization: Token <key>` (create the key on your account page, "
+        "/accounts/profile/) or a signed-in browser session. Lists are paginated with "
+        "`page` and `page_size`. Every error is JSON: "
         '`{"detail": "...", "code": "...", "errors": {"field": ["..."]}}`.'
     ),
     "VERSION": "1",
@@ -228,6 +229,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "QuestionTypeEnum": "questions.models.QuestionType",
         "LevelEnum": "questions.models.Level",
+        "WordingChoiceEnum": "questions.kit_serializers.WordingChoice",
     },
 }
 

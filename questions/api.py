@@ -1,5 +1,7 @@
 """The REST API under /api/v1/: the bank's questions, competencies and roles.
 
+Kits have their own module, questions.kit_api, and share this one's errors and pagination.
+
 Reads go through the same QuerySets and filters as the browse pages; question writes go
 through `questions.bank`, so a rule lives in one place. Every error, whatever raised it,
 leaves as `{"detail": ..., "code": ..., "errors": {field: [messages]}}`.
@@ -12,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from django_filters.rest_framework import DjangoFilterBackend
@@ -29,10 +31,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 from questions.filters import QuestionApiFilter
+from questions.kits import KitError
 from questions.models import Competency, Question, Role
+from questions.search import question_search
 from questions.serializers import (
     CompetencySerializer,
     ErrorSerializer,
@@ -54,8 +58,13 @@ def error_body(detail: str, code: str, errors: dict[str, list[str]] | None = Non
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """Turn any expected failure into a JSON error with a message and field errors."""
+    if isinstance(exc, KitError):
+        # A kit rule (questions.kits): its message is written for people, so it leads.
+        set_rollback()
+        field = exc.field or api_settings.NON_FIELD_ERRORS_KEY
+        return Response(error_body(exc.message, "invalid", {field: [exc.message]}), status=400)
     if isinstance(exc, DjangoValidationError):
-        # Raised by questions.bank (and later kits.py) rules: the caller's input was wrong.
+        # Raised by questions.bank rules: the caller's input was wrong.
         exc = exceptions.ValidationError(serializers.as_serializer_error(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -122,9 +131,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return defaults.server_error(request)
 
 
-def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
-    """Schema entries for the errors an operation can answer with."""
-    return {code: OpenApiResponse(ErrorSerializer, description=ERRORS[code]) for code in codes}
+def error_responses(
+    *codes: int, media_type: str | None = None
+) -> dict[int | tuple[int, str], OpenApiResponse]:
+    """Schema entries for the errors an operation can answer with.
+
+    `media_type` names the errors' type where the operation's success is not JSON (a file
+    download): its errors are JSON all the same.
+    """
+    return {
+        (code if media_type is None else (code, media_type)): OpenApiResponse(
+            ErrorSerializer, description=ERRORS[code]
+        )
+        for code in codes
+    }
 
 
 ERRORS = {
@@ -346,7 +366,17 @@ class BankViewSet(viewsets.GenericViewSet):
         summary="List questions",
         description="Active questions by default, oldest first (by `id`). Combine filters "
         "freely; `active=any` includes retired questions, e.g. for a sync with "
-        "`updated_since`.",
+        "`updated_since`. With `search`, the same search as the search page: ranked by "
+        "relevance, typo-tolerant, combinable with `competency`, `role`, `type`, `level` "
+        "and `active` (`true` or `any`); `count` is then a lower bound until the last page.",
+        parameters=[
+            OpenApiParameter(
+                "search",
+                str,
+                description='Words, "quoted phrases", -excluded words and `or`, as on the '
+                "search page; results come most relevant first.",
+            )
+        ],
         responses={200: QuestionSerializer(many=True), **error_responses(*LIST_ERRORS)},
     ),
     retrieve=extend_schema(
@@ -398,6 +428,45 @@ class QuestionViewSet(
         if self.action != "list":
             return queryset
         return super().filter_queryset(queryset)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Questions by id, or, with `search`, ranked by the search page's engine."""
+        query = request.query_params.get("search")
+        if query is None:
+            return super().list(request, *args, **kwargs)
+        if not query.strip():
+            raise exceptions.ValidationError({"search": ["Give some words, or leave this out."]})
+        question_filter = QuestionApiFilter(
+            request.query_params, queryset=self.get_queryset(), request=request
+        )
+        if not question_filter.is_valid():
+            raise exceptions.ValidationError(question_filter.errors)
+        filters = question_filter.form.cleaned_data
+        if filters.get("updated_since") or filters.get("active") == "false":
+            raise exceptions.ValidationError(
+                {
+                    "search": [
+                        "Search covers questions on offer (`active=true` or `any`); "
+                        "it cannot be combined with `updated_since` or `active=false`."
+                    ]
+                }
+            )
+
+        def ranked(offset: int, limit: int) -> list[Question]:
+            return question_search(
+                query,
+                competency=filters["competency"].slug if filters.get("competency") else None,
+                role=filters["role"].slug if filters.get("role") else None,
+                question_type=filters.get("type") or None,
+                level=filters.get("level") or None,
+                active_only=filters.get("active") != "any",
+                limit=limit,
+                offset=offset,
+            ).questions
+
+        page = self.paginator.paginate_rows(rows=ranked, count_upto=None, request=request)
+        prefetch_related_objects(page, "roles")
+        return self.paginator.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def http_method_not_allowed(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Refuse what is not offered; for DELETE, say how to retire instead."""

@@ -1,8 +1,9 @@
 """Routes of the versioned API, included under /api/v1/."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from questions import api
+from questions import api, kit_api
 
 app_name = "api"
 
@@ -10,5 +11,12 @@ router = SimpleRouter()
 router.register("questions", api.QuestionViewSet, basename="question")
 router.register("competencies", api.CompetencyViewSet, basename="competency")
 router.register("roles", api.RoleViewSet, basename="role")
+router.register("kits", kit_api.KitViewSet, basename="kit")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    # Downloads are files, so their addresses end in the file's extension.
+    path("kits/<int:id>/export.pdf", kit_api.KitPdfView.as_view(), name="kit-pdf"),
+    path("kits/<int:id>/export.md", kit_api.KitMarkdownView.as_view(), name="kit-markdown"),
+    path("kits/<int:id>/export.csv", kit_api.KitCsvView.as_view(), name="kit-csv"),
+]

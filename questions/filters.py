@@ -9,7 +9,16 @@ from django.core.validators import slug_re
 from django.http import QueryDict
 from django_filters.fields import IsoDateTimeField
 
-from questions.models import Competency, Level, Question, QuestionQuerySet, QuestionType, Role
+from questions.models import (
+    Competency,
+    Kit,
+    KitQuerySet,
+    Level,
+    Question,
+    QuestionQuerySet,
+    QuestionType,
+    Role,
+)
 
 
 class SlugModelChoiceField(forms.ModelChoiceField):
@@ -127,4 +136,37 @@ class QuestionApiFilter(QuestionFilter):
         if data is not None and "active" not in data:
             data = data.copy()
             data["active"] = "true"
+        super().__init__(data, *args, **kwargs)
+
+
+# Kits -----------------------------------------------------------------------------------
+
+
+class ArchivedChoice(django_filters.ChoiceFilter):
+    """`false` (the default) for kits in use, `true` for archived ones, `any` for both."""
+
+    def filter(self, qs: KitQuerySet, value: str) -> KitQuerySet:
+        if value == "any":
+            return qs
+        return qs.filter(is_archived=(value == "true"))
+
+
+class KitApiFilter(django_filters.FilterSet):
+    """The API's list of my kits: those in use, as "My kits" shows, or the archived ones."""
+
+    archived = ArchivedChoice(
+        choices=[("false", "In use"), ("true", "Archived"), ("any", "Both")],
+        help_text="`false` (default): kits in use; `true`: archived kits; `any`: both.",
+    )
+
+    class Meta:
+        model = Kit
+        fields = ["archived"]
+        form = NoBlankFiltersForm
+
+    def __init__(self, data: QueryDict | None = None, *args: Any, **kwargs: Any) -> None:
+        # A missing `archived` means kits in use, as on "My kits".
+        if data is not None and "archived" not in data:
+            data = data.copy()
+            data["archived"] = "false"
         super().__init__(data, *args, **kwargs)

@@ -650,16 +650,27 @@ def kit_pdf(request: HttpRequest, code) -> HttpResponse:
 def kit_export(request: HttpRequest, code, fmt: str) -> HttpResponse:
     """The kit as Markdown or CSV, with the pinned wording."""
     kit = _readable_kit(request, code)
-    items = list(kits.kit_items(kit))
-    if fmt == "csv":
-        # The byte-order mark lets spreadsheet programs read the file as UTF-8.
-        body, content_type = "\ufeff" + kits.kit_csv(kit, items), "text/csv; charset=utf-8"
-    elif fmt == "md":
-        body, content_type = kits.kit_markdown(kit, items), "text/markdown; charset=utf-8"
-    else:
+    if fmt not in EXPORT_TYPES:
         raise Http404("No such export format.")
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(kit)}.{fmt}"'
+    return kit_export_file(kit, fmt)
+
+
+def kit_filename(kit: Kit) -> str:
+    """The download name of a kit's files, without the extension."""
+    return slugify(kit.title)[:60] or "kit"
+
+
+# What each text export is served as.
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "md": "text/markdown; charset=utf-8"}
+
+
+def kit_export_file(kit: Kit, fmt: str) -> HttpResponse:
+    """The kit as a CSV or Markdown download (`fmt` is "csv" or "md"); shared with the API."""
+    items = list(kits.kit_items(kit))
+    # The byte-order mark lets spreadsheet programs read a CSV file as UTF-8.
+    body = "\ufeff" + kits.kit_csv(kit, items) if fmt == "csv" else kits.kit_markdown(kit, items)
+    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{kit_filename(kit)}.{fmt}"'
     return response
 
 
@@ -707,8 +718,13 @@ def _pdf_response(request: HttpRequest, kit: Kit, *, shared: bool) -> HttpRespon
         return render(
             request, "questions/kit_pdf_unavailable.html", {"print_url": print_url}, status=503
         )
+    return kit_pdf_file(kit, document)
+
+
+def kit_pdf_file(kit: Kit, document) -> HttpResponse:
+    """A laid-out kit (from `kit_pdf_document`) as a PDF download; shared with the API."""
     response = HttpResponse(document.write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(kit)}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{kit_filename(kit)}.pdf"'
     return response
 
 
@@ -748,10 +764,6 @@ def _first_error(form: KitItemForm) -> str:
     for errors in form.errors.values():
         return str(errors[0])
     return "please check the values."
-
-
-def _filename(kit: Kit) -> str:
-    return slugify(kit.title)[:60] or "kit"
 
 
 def _without_page(request: HttpRequest) -> str:

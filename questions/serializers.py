@@ -34,14 +34,47 @@ class SlugChoiceField(serializers.SlugRelatedField):
             self.fail("does_not_exist", kind=self.kind, value=data)
 
 
+class StrictCharField(serializers.CharField):
+    """A text field that refuses numbers and booleans instead of turning them into text."""
+
+    default_error_messages = {"invalid": "Must be text."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A whole-number field that refuses text, decimals and booleans rather than converting."""
+
+    default_error_messages = {"invalid": "Must be a whole number."}
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A yes/no field that takes only JSON true or false."""
+
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
 class QuestionSerializer(serializers.ModelSerializer):
     """A question with its guidance, classification and the roles it is for."""
 
-    text = serializers.CharField(
+    text = StrictCharField(
         max_length=bank.TEXT_MAX_LENGTH,
         help_text="The question as the interviewer asks it. Unique in the bank, ignoring case.",
     )
-    guidance = serializers.CharField(
+    guidance = StrictCharField(
         max_length=bank.GUIDANCE_MAX_LENGTH,
         help_text="What a good answer shows. Interviewers read this during the interview.",
     )
@@ -59,7 +92,7 @@ class QuestionSerializer(serializers.ModelSerializer):
         queryset=Role.objects.all(),
         help_text="Slugs of the roles the question is for; empty for any role.",
     )
-    minutes = serializers.IntegerField(
+    minutes = StrictIntegerField(
         min_value=1,
         max_value=120,
         required=False,
@@ -70,7 +103,7 @@ class QuestionSerializer(serializers.ModelSerializer):
         },
         help_text="Suggested time for the question and follow-ups, 1 to 120 minutes.",
     )
-    active = serializers.BooleanField(
+    active = StrictBooleanField(
         source="is_active",
         required=False,
         default=True,

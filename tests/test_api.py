@@ -259,6 +259,55 @@ class TestQuestionFilters:
         assert body["detail"] == f"Check these fields: {field}."
 
 
+class TestQuestionSearch:
+    def test_it_ranks_with_the_search_page_engine(self, seed_bank, recruiter_api):
+        from questions.search import question_search
+
+        body = recruiter_api.get("/api/v1/questions/?search=customer+lifetime+value").json()
+        expected = [q.slug for q in question_search("customer lifetime value").questions]
+        assert [q["slug"] for q in body["results"]] == expected[: len(body["results"])]
+        assert body["results"][0]["slug"].startswith("what-methods-would-you-utilize-to-analyze")
+        assert set(body["results"][0]) == QUESTION_FIELDS
+
+    def test_it_forgives_typos(self, seed_bank, recruiter_api):
+        body = recruiter_api.get("/api/v1/questions/?search=cybersecurty").json()
+        assert "cybersecurity" in body["results"][0]["text"].lower()
+
+    def test_it_combines_with_filters(self, seed_bank, recruiter_api):
+        body = recruiter_api.get(
+            "/api/v1/questions/?search=data+analytics&competency=customer-service"
+        ).json()
+        assert body["results"]
+        assert {q["competency"] for q in body["results"]} == {"customer-service"}
+
+    def test_it_pages_with_a_lower_bound_count(self, seed_bank, recruiter_api):
+        first = recruiter_api.get("/api/v1/questions/?search=e-commerce&page_size=5").json()
+        assert len(first["results"]) == 5 and first["next"]
+        second = recruiter_api.get(first["next"]).json()
+        assert not {q["id"] for q in first["results"]} & {q["id"] for q in second["results"]}
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "search=",
+            "search=%20",
+            "search=kpi&updated_since=2025-01-01T00:00:00Z",
+            "search=kpi&active=false",
+        ],
+    )
+    def test_what_search_cannot_do_is_a_400(self, seed_bank, recruiter_api, query):
+        body = assert_error(recruiter_api.get(f"/api/v1/questions/?{query}"), 400, "invalid")
+        assert "search" in body["errors"]
+
+    def test_query_count_does_not_grow_with_page_size(
+        self, seed_bank, recruiter_api, django_assert_max_num_queries
+    ):
+        with django_assert_max_num_queries(20) as small:
+            recruiter_api.get("/api/v1/questions/?search=team&page_size=2")
+        with django_assert_max_num_queries(len(small.captured_queries)):
+            recruiter_api.get("/api/v1/questions/?search=team&page_size=20")
+
+
 class TestQuestionDetail:
     def test_it_reads_one_question_by_id(self, pricing_question, recruiter_api):
         response = recruiter_api.get(f"/api/v1/questions/{pricing_question.id}/")

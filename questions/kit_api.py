@@ -1,0 +1,610 @@
+"""The REST API for interview kits, under /api/v1/kits/.
+
+Everything the kit pages do, for scripts: list, create, read, change, balance, archive,
+delete and duplicate kits; add, change, remove and reorder their questions; settle changed
+wording; share; download PDF, Markdown and CSV. Every change is a `questions.kits` call, so
+each rule lives in one place; a broken rule (`KitError`) is a 400 with the rule's message.
+
+Access is the pages' access: a kit is read by its owner and by staff, changed only by its
+owner while they may build kits (the Hiring manager group). Anyone else's kit is a 404 —
+its id reveals nothing — and listing or creating kits without the permission is a 403.
+"""
+
+from collections import Counter
+from functools import cached_property
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from questions import kit_views, kits
+from questions.api import (
+    LIST_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    BankPagination,
+    error_responses,
+)
+from questions.filters import KitApiFilter
+from questions.kit_serializers import (
+    KitBalanceSerializer,
+    KitChangeSerializer,
+    KitCreateSerializer,
+    KitItemAddSerializer,
+    KitItemChangeSerializer,
+    KitItemSerializer,
+    KitOrderSerializer,
+    KitSerializer,
+    KitShareSerializer,
+    KitWordingSerializer,
+)
+from questions.models import Competency, Kit, KitItem
+from questions.serializers import ErrorSerializer
+
+CANNOT_BUILD = (
+    "Your account can open kits shared with you but cannot build kits. "
+    "Ask an admin to add you to the Hiring manager group."
+)
+NO_LONGER_BUILDS = (
+    "Your account can no longer change kits. Ask an admin to add you to the Hiring manager group."
+)
+KIT_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The kit's id."
+)
+ITEM_ID = OpenApiParameter(
+    "item_id",
+    OpenApiTypes.INT,
+    OpenApiParameter.PATH,
+    description="The item's id (from the kit's `items`), not the question's.",
+)
+# Actions that read a kit: open to staff as well as the owner, and to owners who may no
+# longer build kits, as the kit pages are.
+READ_ACTIONS = {"retrieve"}
+# Writes whose only input is the path: nothing in them can be invalid.
+OWNER_ERRORS = (401, 403, 404, 406, 429)
+
+
+def kit_queryset(kits_seen: QuerySet[Kit]) -> QuerySet[Kit]:
+    """Kits with everything `KitSerializer` shows, in a fixed number of queries."""
+    return kits_seen.select_related("role", "owner").prefetch_related(
+        "competencies", Prefetch("items", queryset=item_queryset(), to_attr="ordered_items")
+    )
+
+
+def item_queryset() -> QuerySet[KitItem]:
+    """Items in order with what `KitItemSerializer` shows of their question."""
+    return KitItem.objects.select_related("question__competency").order_by("position")
+
+
+class KitPermission(permissions.BasePermission):
+    """Signed in for everything; able to build kits to list and create them.
+
+    Which kits someone may read or change is decided by the queryset (anything else is a
+    404). A method the endpoint does not offer is let through, so everyone gets the same 405.
+    """
+
+    message = CANNOT_BUILD
+
+    def has_permission(self, request: Request, view: GenericAPIView) -> bool:
+        if not hasattr(view, request.method.lower()):
+            return True
+        if not request.user.is_authenticated:
+            return False
+        if getattr(view, "action", None) in ("list", "create"):
+            return kits.can_build_kits(request.user)
+        return True
+
+
+def item_response(item: KitItem, *, status_code: int = status.HTTP_200_OK) -> Response:
+    """An item as the API shows it, read afresh after a change."""
+    item = item_queryset().get(pk=item.pk)
+    return Response(KitItemSerializer(item).data, status=status_code)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List my kits",
+        description="The kits you own, oldest first (by `id`): those in use by default, like "
+        "“My kits”; `archived=true` for the archived ones, `any` for both. Each kit comes "
+        "whole, with its items and summary. Needs the Hiring manager group.",
+        responses={200: KitSerializer(many=True), **error_responses(*LIST_ERRORS)},
+    ),
+    retrieve=extend_schema(
+        summary="Read a kit",
+        description="A kit you own (or, for staff, anyone's), with its items in order and its "
+        "summary. Anyone else's kit is a 404.",
+        parameters=[KIT_ID],
+        responses={200: KitSerializer, **error_responses(*READ_ERRORS)},
+    ),
+    create=extend_schema(
+        summary="Create a kit",
+        description="An empty kit to add questions to, or with `balance: true` one already "
+        "filled with a balanced set for the role and competencies. Needs the Hiring manager "
+        "group.",
+        request=KitCreateSerializer,
+        responses={201: KitSerializer, **error_responses(*WRITE_ERRORS)},
+    ),
+    partial_update=extend_schema(
+        summary="Change a kit's details",
+        description="Send only what changes: `title`, `role` (null clears it), "
+        "`target_minutes`, `notes`, `competencies`. An archived kit cannot be changed "
+        "until it is unarchived.",
+        parameters=[KIT_ID],
+        request=KitChangeSerializer,
+        responses={200: KitSerializer, **error_responses(*WRITE_ERRORS)},
+    ),
+    destroy=extend_schema(
+        summary="Delete a kit",
+        description="Deletes the kit and its items for good; the questions stay in the bank. "
+        "To keep it out of the way instead, archive it.",
+        parameters=[KIT_ID],
+        responses={204: None, **error_responses(*OWNER_ERRORS)},
+    ),
+)
+class KitViewSet(viewsets.GenericViewSet):
+    """Interview kits and their questions: read by the owner and staff, changed by the owner."""
+
+    permission_classes = [KitPermission]
+    pagination_class = BankPagination
+    serializer_class = KitSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = KitApiFilter
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self) -> QuerySet[Kit]:
+        user = self.request.user
+        seen = (
+            kits.kits_visible_to(user)
+            if self.action in READ_ACTIONS
+            else Kit.objects.owned_by(user)
+        )
+        return kit_queryset(seen).order_by("id")
+
+    def filter_queryset(self, queryset: QuerySet[Kit]) -> QuerySet[Kit]:
+        # `archived` narrows the list only: an archived kit is still read by id.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def get_object(self) -> Kit:
+        """The kit if this person may read it (or, for a change, owns it); else a 404."""
+        kit = super().get_object()
+        if self.action not in READ_ACTIONS and not kits.can_build_kits(self.request.user):
+            raise exceptions.PermissionDenied(NO_LONGER_BUILDS)
+        return kit
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "competencies": self.competencies}
+
+    @cached_property
+    def competencies(self) -> list[Competency]:
+        """Every competency, read once per request: each kit's summary needs them."""
+        return list(Competency.objects.all())
+
+    def kit_response(self, kit: Kit, *, status_code: int = status.HTTP_200_OK) -> Response:
+        """A kit as the API shows it, read afresh after a change."""
+        kit = kit_queryset(Kit.objects.all()).get(pk=kit.pk)
+        return Response(self.get_serializer(kit).data, status=status_code)
+
+    def parsed(self, serializer_class: type, **kwargs: Any) -> dict[str, Any]:
+        """The request body, checked by `serializer_class`; a 400 naming each bad field."""
+        serializer = serializer_class(data=self.request.data, **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    # Kits -------------------------------------------------------------------------------
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def create(self, request: Request) -> Response:
+        data = self.parsed(KitCreateSerializer)
+        arguments = {
+            "owner": request.user,
+            "title": data.get("title", ""),
+            "role": data.get("role"),
+            "target_minutes": data.get("target_minutes", kits.DEFAULT_TARGET_MINUTES),
+            "notes": data.get("notes", ""),
+            "competencies": data.get("competencies", []),
+        }
+        if data["balance"]:
+            kit = kits.kit_create_from_role(**arguments)
+        else:
+            kit = kits.kit_create(**arguments)
+        return self.kit_response(kit, status_code=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        kit = self.get_object()
+        data = self.parsed(KitChangeSerializer)
+        kit = kits.kit_update(
+            kit=kit,
+            title=data.get("title"),
+            role=data.get("role", kits.UNCHANGED),
+            target_minutes=data.get("target_minutes"),
+            notes=data.get("notes"),
+            competencies=data.get("competencies"),
+        )
+        return self.kit_response(kit)
+
+    def destroy(self, request: Request, pk: str) -> Response:
+        kits.kit_delete(kit=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        operation_id="kits_duplicate",
+        summary="Duplicate a kit",
+        description="A copy of the kit for you — questions, pinned wording, minutes and notes "
+        "— titled “Copy of …”, not shared. Archived kits can be copied too.",
+        parameters=[KIT_ID],
+        request=None,
+        responses={201: KitSerializer, **error_responses(*OWNER_ERRORS)},
+    )
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request: Request, pk: str) -> Response:
+        copy = kits.kit_duplicate(kit=self.get_object(), owner=request.user)
+        return self.kit_response(copy, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="kits_archive",
+        summary="Archive a kit",
+        description="Takes the kit out of the list (see `archived=true`) and makes it "
+        "read-only; it can still be read, downloaded, shared and unarchived.",
+        parameters=[KIT_ID],
+        request=None,
+        responses={200: KitSerializer, **error_responses(*OWNER_ERRORS)},
+    )
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, pk: str) -> Response:
+        return self.kit_response(kits.kit_archive(kit=self.get_object(), archived=True))
+
+    @extend_schema(
+        operation_id="kits_unarchive",
+        summary="Unarchive a kit",
+        description="Restores an archived kit to the list, and to editing.",
+        parameters=[KIT_ID],
+        request=None,
+        responses={200: KitSerializer, **error_responses(*OWNER_ERRORS)},
+    )
+    @action(detail=True, methods=["post"])
+    def unarchive(self, request: Request, pk: str) -> Response:
+        return self.kit_response(kits.kit_archive(kit=self.get_object(), archived=False))
+
+    @extend_schema(
+        operation_id="kits_balance",
+        summary="Balance a kit",
+        description="Replaces the kit's questions with a balanced set, as “Balance this kit” "
+        "does: the same number from each competency, role questions first, within about "
+        "four fifths of the slot. `role`, `target_minutes` and `competencies` default to the "
+        "kit's and are saved on it. The same inputs always give the same questions.",
+        parameters=[KIT_ID],
+        request=KitBalanceSerializer,
+        responses={200: KitSerializer, **error_responses(*WRITE_ERRORS)},
+    )
+    @action(detail=True, methods=["post"])
+    def balance(self, request: Request, pk: str) -> Response:
+        kit = self.get_object()
+        data = self.parsed(KitBalanceSerializer)
+        role = data.get("role", kit.role)
+        target_minutes = data.get("target_minutes", kit.target_minutes)
+        competencies = data.get("competencies", list(kit.competencies.all()))
+        proposal = kits.kit_balance(
+            role=role, target_minutes=target_minutes, competencies=competencies
+        )
+        # One change: the kit never keeps new settings without the questions they chose.
+        with transaction.atomic():
+            kit = kits.kit_update(
+                kit=kit, role=role, target_minutes=target_minutes, competencies=competencies
+            )
+            kits.kit_replace_questions(kit=kit, questions=proposal)
+        return self.kit_response(kit)
+
+    @extend_schema(
+        operation_id="kits_share",
+        summary="Share a kit",
+        description="Turns on the kit's read-only link (`share_url`), which anyone can open "
+        "without an account. If it is on already the link stays the same, unless "
+        '`{"regenerate": true}` asks for a new one: the old link then stops working.',
+        parameters=[KIT_ID],
+        request=KitShareSerializer,
+        responses={200: KitSerializer, **error_responses(*WRITE_ERRORS)},
+    )
+    @action(detail=True, methods=["post"])
+    def share(self, request: Request, pk: str) -> Response:
+        kit = self.get_object()
+        data = self.parsed(KitShareSerializer)
+        return self.kit_response(kits.kit_share(kit=kit, regenerate=data["regenerate"]))
+
+    @extend_schema(
+        operation_id="kits_unshare",
+        summary="Stop sharing a kit",
+        description="Turns the read-only link off: anyone opening it gets a 404.",
+        parameters=[KIT_ID],
+        request=None,
+        responses={204: None, **error_responses(*OWNER_ERRORS)},
+    )
+    @share.mapping.delete
+    def unshare(self, request: Request, pk: str) -> Response:
+        kits.kit_revoke_share(kit=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # Items ------------------------------------------------------------------------------
+
+    @extend_schema(
+        operation_id="kits_order",
+        summary="Set the order of a kit's questions",
+        description='Send every item id of the kit once, in the new order: `{"items": '
+        "[12, 10, 11]}`. All positions change in one step; a list that leaves an item out, "
+        "repeats one or names one from elsewhere changes nothing and is a 400.",
+        parameters=[KIT_ID],
+        request=KitOrderSerializer,
+        responses={200: KitSerializer, **error_responses(*WRITE_ERRORS)},
+    )
+    @action(detail=True, methods=["put"])
+    def order(self, request: Request, pk: str) -> Response:
+        kit = self.get_object()
+        wanted = self.parsed(KitOrderSerializer)["items"]
+        problem = order_problem(wanted, [item.pk for item in kit.ordered_items])
+        if problem:
+            # A kit rule, so its message leads the error as the rules' messages do.
+            raise kits.KitError(problem, field="items")
+        kits.kit_set_order(kit=kit, item_ids=wanted)
+        return self.kit_response(kit)
+
+    @extend_schema(
+        operation_id="kits_items_add",
+        summary="Add a question to a kit",
+        description='`{"question": <question id>}` adds it at the end with the question\'s '
+        "minutes and current wording (pinned: later edits in the bank do not change the kit "
+        "until you accept them). Optional `minutes` and `note`. A question can be in a kit "
+        "once; retired questions cannot be added.",
+        parameters=[KIT_ID],
+        request=KitItemAddSerializer,
+        responses={201: KitItemSerializer, **error_responses(*WRITE_ERRORS)},
+    )
+    @action(detail=True, methods=["post"], url_path="items")
+    def add_item(self, request: Request, pk: str) -> Response:
+        kit = self.get_object()
+        data = self.parsed(KitItemAddSerializer)
+        item = kits.kit_add_question(
+            kit=kit, question=data["question"], minutes=data.get("minutes"), note=data["note"]
+        )
+        return item_response(item, status_code=status.HTTP_201_CREATED)
+
+    def get_item(self, item_id: str) -> KitItem:
+        """One of the owner's kit's items; a 404 for anyone else or any other item."""
+        kit = self.get_object()
+        item = get_object_or_404(KitItem.objects.select_related("question"), pk=item_id, kit=kit)
+        item.kit = kit
+        return item
+
+    @extend_schema(
+        operation_id="kits_items_update",
+        summary="Change a kit question's minutes or note",
+        description="Send `minutes` (1 to 120), `note`, or both.",
+        parameters=[KIT_ID, ITEM_ID],
+        request=KitItemChangeSerializer,
+        responses={200: KitItemSerializer, **error_responses(*WRITE_ERRORS)},
+    )
+    @action(detail=True, methods=["patch"], url_path=r"items/(?P<item_id>[0-9]+)")
+    def item(self, request: Request, pk: str, item_id: str) -> Response:
+        item = self.get_item(item_id)
+        data = self.parsed(KitItemChangeSerializer)
+        item = kits.kit_update_item(item=item, minutes=data.get("minutes"), note=data.get("note"))
+        return item_response(item)
+
+    @extend_schema(
+        operation_id="kits_items_remove",
+        summary="Remove a question from a kit",
+        description="The questions after it move up, so positions stay 1, 2, 3 …",
+        parameters=[KIT_ID, ITEM_ID],
+        request=None,
+        responses={204: None, **error_responses(400, *OWNER_ERRORS)},
+    )
+    @item.mapping.delete
+    def remove_item(self, request: Request, pk: str, item_id: str) -> Response:
+        kits.kit_remove_item(item=self.get_item(item_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        operation_id="kits_items_wording",
+        summary="Accept or refuse a question's new wording",
+        description="When an editor rewrites a question, kits that use it keep their wording "
+        "and say `changed_in_bank` (with `bank_text` and `bank_guidance`). "
+        '`{"choice": "accept"}` takes the new wording into the kit; `{"choice": "keep"}` '
+        "keeps the kit's and stops flagging it until the question changes again.",
+        parameters=[KIT_ID, ITEM_ID],
+        request=KitWordingSerializer,
+        responses={200: KitItemSerializer, **error_responses(*WRITE_ERRORS)},
+    )
+    @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>[0-9]+)/wording")
+    def item_wording(self, request: Request, pk: str, item_id: str) -> Response:
+        item = self.get_item(item_id)
+        choice = self.parsed(KitWordingSerializer)["choice"]
+        if choice == "accept":
+            item = kits.kit_accept_change(item=item)
+        else:
+            item = kits.kit_keep_wording(item=item)
+        return item_response(item)
+
+
+def order_problem(wanted: list[int], current: list[int]) -> str:
+    """What is wrong with an order that is not exactly the kit's items, or "" if nothing.
+
+    Only explains: `kits.kit_set_order` enforces the rule itself, under the kit's lock.
+    """
+    listed = set(wanted)
+    repeated = sorted(item_id for item_id, times in Counter(wanted).items() if times > 1)
+    unknown = sorted(listed - set(current))
+    missing = [item_id for item_id in current if item_id not in listed]
+    if not (repeated or unknown or missing):
+        return ""
+    parts = [
+        f"{label}: {', '.join(map(str, ids))}."
+        for label, ids in [
+            ("Missing", missing),
+            ("Not in this kit", unknown),
+            ("Listed more than once", repeated),
+        ]
+        if ids
+    ]
+    return "List every item of this kit exactly once. " + " ".join(parts)
+
+
+# Downloads ------------------------------------------------------------------------------
+
+
+class DownloadRenderer(BaseRenderer):
+    """Stands for a download's file type in content negotiation; the view writes the file."""
+
+    charset = None
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):
+        return data
+
+
+class PdfRenderer(DownloadRenderer):
+    media_type, format = "application/pdf", "pdf"
+
+
+class MarkdownRenderer(DownloadRenderer):
+    media_type, format = "text/markdown", "md"
+
+
+class CsvRenderer(DownloadRenderer):
+    media_type, format = "text/csv", "csv"
+
+
+class PdfDownloadUnavailable(exceptions.APIException):
+    """This server cannot lay out PDFs: a 503 that points to the other downloads."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = (
+        "PDF downloads are not available on this server. The Markdown and CSV downloads still work."
+    )
+    default_code = "pdf_unavailable"
+
+
+def download_schema(fmt: str, media_type: str, what: str, extra: dict | None = None) -> Any:
+    """The schema of one download: its file type on success, JSON errors otherwise."""
+    disposition = OpenApiParameter(
+        "Content-Disposition",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=[200],
+        description=f'`attachment; filename="<kit title>.{fmt}"`',
+    )
+    errors = error_responses(401, 403, 404, 429, media_type="application/json")
+    errors[(406, "application/json")] = OpenApiResponse(
+        ErrorSerializer,
+        description=f"The `Accept` header rules out `{media_type}`, the only type offered.",
+    )
+    return extend_schema_view(
+        get=extend_schema(
+            operation_id=f"kits_download_{fmt}",
+            summary=f"Download a kit as {what}",
+            parameters=[KIT_ID, disposition],
+            responses={
+                (200, media_type): OpenApiResponse(
+                    OpenApiTypes.BINARY if fmt == "pdf" else OpenApiTypes.STR,
+                    description=f"The kit as {what}, with the wording it keeps.",
+                ),
+                **errors,
+                **(extra or {}),
+            },
+        )
+    )
+
+
+class KitDownloadView(GenericAPIView):
+    """A kit as a file. Whoever may read the kit may download it; errors are still JSON."""
+
+    permission_classes = [KitPermission]
+    fmt = ""
+
+    def get_queryset(self) -> QuerySet[Kit]:
+        return kits.kits_visible_to(self.request.user).select_related("role", "owner")
+
+    def get(self, request: Request, id: int) -> HttpResponse:
+        kit = get_object_or_404(self.get_queryset(), pk=id)
+        return kit_views.kit_export_file(kit, self.fmt)
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple:
+        try:
+            return super().perform_content_negotiation(request, force=force)
+        except exceptions.NotAcceptable as error:
+            media_type = self.renderer_classes[0].media_type
+            raise exceptions.NotAcceptable(
+                f"This download is offered only as {media_type}: send `Accept: {media_type}` "
+                "or `Accept: */*`."
+            ) from error
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response):
+            # Only errors are DRF responses here (a download is a plain HttpResponse), and
+            # they are JSON whatever file type was asked for.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+@download_schema(
+    "pdf",
+    "application/pdf",
+    "a PDF",
+    extra={
+        (503, "application/json"): OpenApiResponse(
+            ErrorSerializer,
+            description="This server cannot make PDFs (its PDF libraries are missing).",
+        )
+    },
+)
+class KitPdfView(KitDownloadView):
+    """The print view of a kit as a PDF, laid out as the PDF page lays it out."""
+
+    renderer_classes = [PdfRenderer]
+    fmt = "pdf"
+
+    def get(self, request: Request, id: int) -> HttpResponse:
+        kit = get_object_or_404(self.get_queryset(), pk=id)
+        try:
+            document = kit_views.kit_pdf_document(request._request, kit)
+        except kit_views.PdfUnavailable as error:
+            raise PdfDownloadUnavailable() from error
+        return kit_views.kit_pdf_file(kit, document)
+
+
+@download_schema("md", "text/markdown", "Markdown")
+class KitMarkdownView(KitDownloadView):
+    """A kit as a Markdown document an interviewer can paste anywhere."""
+
+    renderer_classes = [MarkdownRenderer]
+    fmt = "md"
+
+
+@download_schema("csv", "text/csv", "CSV")
+class KitCsvView(KitDownloadView):
+    """A kit as CSV, one row per question; cells a spreadsheet would run are neutralised."""
+
+    renderer_classes = [CsvRenderer]
+    fmt = "csv"
