@@ -412,6 +412,10 @@ class TestEditItem:
         assert '<section id="kit-summary"' in page and "9</strong> of 30 min" in page
         # The item's own fields already show what was typed; they are not swapped under the cursor.
         assert 'id="kit-items-region"' not in page
+        # Only the item's minutes tag follows, so it never contradicts the field.
+        assert (
+            f'<span id="item-{item.pk}-minutes" class="tag" hx-swap-oob="true">4 min</span>' in page
+        )
         item.refresh_from_db()
         assert (item.minutes, item.note) == (4, "Ask for numbers.")
 
