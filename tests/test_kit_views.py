@@ -165,6 +165,13 @@ class TestCreate:
         assert message in body(response)
         assert not Kit.objects.exists()
 
+    def test_every_field_description_it_points_at_is_on_the_page(self, owner_client, strategy):
+        page = body(owner_client.get("/kits/new/"))
+        described = re.findall(r'aria-describedby="([^"]+)"', page)
+        assert "id_balance_helptext" in described
+        for target in described:
+            assert f'id="{target}"' in page, target
+
     def test_recruiters_cannot_build_kits(self, recruiter_client):
         response = recruiter_client.get("/kits/new/")
         assert response.status_code == 403
@@ -636,6 +643,22 @@ class TestInterviewerAndPrint:
         assert ".sheet-question {" in print_rules and "break-inside: avoid" in print_rules
         assert "break-after: avoid" in print_rules
         assert "@page" in css
+
+    def test_the_print_rules_apply_to_paper_only(self):
+        from django.contrib.staticfiles import finders
+
+        with open(finders.find("questions/site.css")) as stylesheet:
+            css = stylesheet.read()
+        # An unclosed @media print block once took every screen rule after it onto paper.
+        assert css.count("{") == css.count("}")
+        start = css.index("@media print {")
+        depth = 0
+        for end in range(start, len(css)):
+            depth += {"{": 1, "}": -1}.get(css[end], 0)
+            if css[end] == "}" and depth == 0:
+                break
+        assert ".sheet-question {" in css[start:end]
+        assert ".search-layout {" in css[end:]
 
     def test_the_pdf_download(self, owner_client, kit):
         response = owner_client.get(url(kit, "kit.pdf"))
