@@ -39,9 +39,13 @@ def test_hiring_manager_builds_orders_times_balances_and_prints_a_kit(
     # Add from a search in the bank panel, typo and all; the summary follows at once.
     page.evaluate("window.stillTheSamePage = true")
     bank_panel = page.locator("#bank")
+    bank_loads = []
+    page.on("request", lambda r: bank_loads.append(r) if "?q=" in r.url else None)
     bank_panel.get_by_label("Words").press_sequentially("forcasting", delay=30)
     expect(bank_panel).to_contain_text("Showing results for “forecasting”")
     add(bank_panel, FORECASTING)
+    # One load for the words; leaving the box to press Add does not reload the list under it.
+    assert len(bank_loads) == 1, [r.url for r in bank_loads]
     expect(bank_panel.locator(".bank-question").filter(has_text=FORECASTING)).to_contain_text(
         "✓ In kit"
     )
@@ -56,6 +60,7 @@ def test_hiring_manager_builds_orders_times_balances_and_prints_a_kit(
     # Add from browsing the bank by competency.
     bank_panel.get_by_label("Words").fill("")
     expect(bank_panel.get_by_role("status")).to_have_text("60 questions in the bank")
+    expect(page.locator("#bank-filter")).not_to_have_class(re.compile("htmx-request"))
     bank_panel.get_by_label("Competency").select_option(label="Strategy")
     expect(bank_panel.get_by_role("status")).to_have_text("10 questions in the bank")
     add(bank_panel, STRATEGIC)
@@ -84,12 +89,12 @@ def test_hiring_manager_builds_orders_times_balances_and_prints_a_kit(
     page.keyboard.press("Enter")
     expect(item_texts(page)).to_have_text(starts_with(FORECASTING, LEADING, STRATEGIC))
     expect(page.get_by_role("button", name="Move question 2 down")).to_be_focused()
-    page.keyboard.press("Enter")
+    press_when_ready(page, "Enter")
     expect(item_texts(page)).to_have_text(starts_with(FORECASTING, STRATEGIC, LEADING))
     # At the bottom "Down" is disabled, so focus moves to the same question's "Up".
     expect(page.get_by_role("button", name="Move question 3 up")).to_be_focused()
     expect(page.locator("#kit-status")).to_contain_text("is now question 3 of 3")
-    page.keyboard.press("Enter")
+    press_when_ready(page, "Enter")
     expect(item_texts(page)).to_have_text(starts_with(FORECASTING, LEADING, STRATEGIC))
     expect(page.get_by_role("button", name="Move question 2 up")).to_be_focused()
 
@@ -171,6 +176,9 @@ def add(bank_panel: Locator, text: str) -> None:
     row = bank_panel.locator(".bank-question").filter(has_text=text)
     row.get_by_role("button", name="Add to the kit").click()
     expect(row).to_contain_text("✓ In kit")
+    # The button was swapped for "Remove"; focus goes with it rather than to the page top.
+    expect(row.get_by_role("button", name="Remove from the kit")).to_be_focused()
+    expect(bank_panel.page.locator("#kit-status")).to_contain_text("Added “")
 
 
 def item_texts(page: Page) -> Locator:
@@ -208,6 +216,16 @@ def tab_to(page: Page, control: Locator, limit: int = 60) -> None:
         if control.evaluate("element => element === document.activeElement"):
             return
     raise AssertionError(f"Tab never reached {control}")
+
+
+def press_when_ready(page: Page, key: str) -> None:
+    """Press a key once htmx has wired up the controls it just swapped in.
+
+    A control swapped in is live a moment later (htmx's settle step); a key pressed within
+    that moment would post the plain form, which works but reloads the page.
+    """
+    expect(page.locator(".htmx-added")).to_have_count(0)
+    page.keyboard.press(key)
 
 
 def set_minutes(item: Locator, minutes: str) -> None:
