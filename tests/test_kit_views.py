@@ -226,6 +226,13 @@ class TestBuilder:
         assert "<html" not in body(response)
         assert "HX-Request" in response["Vary"]
 
+    def test_back_to_a_bank_filter_reloads_the_whole_builder(self, owner_client, kit):
+        # No stored snapshot: it would show the kit as it was when the filter was left.
+        assert 'hx-history="false"' in body(owner_client.get(url(kit)))
+        restore = {**HTMX, "HX-History-Restore-Request": "true"}
+        page = body(owner_client.get(url(kit, "?competency=strategy"), headers=restore))
+        assert "<html" in page and 'id="kit-items-region"' in page
+
     def test_an_unknown_filter_value_is_a_400_with_a_message(self, owner_client, kit):
         response = owner_client.get(url(kit, "?competency=astrology"))
         assert response.status_code == 400

@@ -72,6 +72,13 @@ def test_hiring_manager_builds_orders_times_balances_and_prints_a_kit(
     expect(item_texts(page)).to_have_text(starts_with(FORECASTING, STRATEGIC, LEADING))
     assert page.evaluate("window.stillTheSamePage") is True
 
+    # Back returns to the previous bank filter, showing the kit as it is now, not as it was.
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"competency=strategy"))
+    expect(bank_panel.get_by_label("Competency")).to_have_value("strategy")
+    expect(summary).to_contain_text("3 questions · 18 of 45 min")
+    expect(item_texts(page)).to_have_count(3)
+
     # Drag the last question to the top; the new order is saved. The window is tall enough
     # to show the whole list, so the drag needs no scrolling.
     page.set_viewport_size({"width": 1280, "height": 1400})
