@@ -29,7 +29,7 @@ SIGNED_IN_PAGES = [
     ("/search/?q=customer&competency=customer-service", None, None),
     ("/search/", None, None),
     ("/search/?q=xylophone", None, None),
-    ("/kits/", "my-kits", None),
+    ("/kits/", None, None),
     ("/kits/new/", None, None),
     ("/kits/{code}/", "kit-builder", "kit-builder-phone"),
     (
@@ -75,6 +75,26 @@ def test_main_pages_meet_wcag_aa_at_desktop_and_phone_width(
 ):
     signed_in(page.context, journey_kit.owner)
     signed_out = new_context().new_page()
+    problems = []
+    for tab in (page, signed_out):
+        # A missing file, a script error or a blocked inline script or style shows up here.
+        tab.on("pageerror", lambda error: problems.append(str(error)))
+        tab.on(
+            "response",
+            lambda r: (
+                problems.append(f"{r.status} {r.url}")
+                if r.status >= 400 and r.request.resource_type != "document"
+                else None
+            ),
+        )
+        tab.on(
+            "console",
+            lambda m: (
+                problems.append(f"{m.text} ({m.location['url']})")
+                if m.type == "error" and "/no-such-page/" not in m.location["url"]
+                else None
+            ),
+        )
     for viewport in (DESKTOP, PHONE):
         for tab, pages in ((page, SIGNED_IN_PAGES), (signed_out, SIGNED_OUT_PAGES)):
             tab.set_viewport_size(viewport)
@@ -90,6 +110,7 @@ def test_main_pages_meet_wcag_aa_at_desktop_and_phone_width(
                 picture = desktop_picture if viewport is DESKTOP else phone_picture
                 if picture:
                     readme_screenshot(tab, picture)
+    assert problems == []
     for tab, pages in ((page, SIGNED_IN_PAGES), (signed_out, SIGNED_OUT_PAGES)):
         tab.set_viewport_size(REFLOW)
         for path, _, _ in pages:
