@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.management import call_command
 from django.test import Client
+from playwright.sync_api import BrowserContext, Page
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -131,7 +133,7 @@ def signed_in(live_server):
     which saves each of them a page load, a form post and a redirect.
     """
 
-    def _signed_in(context, user) -> None:
+    def _signed_in(context: BrowserContext, user: AbstractBaseUser) -> None:
         client = Client()
         client.force_login(user)
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -150,7 +152,7 @@ def readme_screenshot():
     reduced to 256 colours: plain interface pictures stay sharp at a fraction of the size.
     """
 
-    def _save(page, name: str, *, full_page: bool = False) -> None:
+    def _save(page: Page, name: str, *, full_page: bool = False) -> None:
         if not UPDATE_SCREENSHOTS:
             return
         from PIL import Image
