@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After a write, the person's next pages read from the primary database for a moment.
+    "interviewbank.routers.ReplicaPinMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -323,3 +325,62 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "interviewbank.auth.client_ip"
+
+# --- Scale-out: shared cache, sessions, read replicas ------------------------------------
+# Nothing lives on an app server that another needs, so any number of them can serve
+# behind a load balancer: sessions and import files are in PostgreSQL, the cache is shared
+# through Redis when REDIS_URL is set, and the app writes no files of its own.
+
+# In PostgreSQL, not the cache: signing out must end a session on every server at once,
+# even while Redis is unreachable (when a cached copy could outlive it).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The admin's import keeps the uploaded file between its preview and its confirmation,
+# which may reach another server: so in the database, not a temporary folder.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "questions.importing.DatabaseImportStorage"
+
+# Cached pages, search results and API throttle counts. Without REDIS_URL each process has
+# its own small cache: right for one server, and tests need no Redis.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            # Django's Redis cache, but Redis being down means a cache miss, not an error page.
+            "BACKEND": "interviewbank.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ib",
+            "OPTIONS": {
+                # A slow or missing Redis costs each request at most this, never a hang.
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "health_check_interval": 30,
+            },
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "interviewbank",
+        }
+    }
+# How long cached pieces of pages (counts, filter choices) and search results are kept.
+# Any change to the bank makes them stale at once anyway (see questions/caching.py).
+BANK_CACHE_SECONDS = env_int("BANK_CACHE_SECONDS", 300)
+SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 60)
+
+# Read replicas (comma-separated URLs): browsing and search read from one of them, picked
+# per request; writes, kits, accounts and sessions stay on the primary (interviewbank/routers.py).
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URL"), start=1):
+    DATABASES[f"replica{_number}"] = dj_database_url.parse(
+        _url, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    DATABASES[f"replica{_number}"]["OPTIONS"] = {
+        "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    }
+    # Test runs point each replica at the test database instead of creating one.
+    DATABASES[f"replica{_number}"]["TEST"] = {"MIRROR": "default"}
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["interviewbank.routers.PrimaryReplicaRouter"]
+# After a person writes anything, their pages read from the primary for this long, so they
+# see their own change even while a replica is a moment behind.
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)

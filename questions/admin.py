@@ -1,8 +1,9 @@
 from contextlib import suppress
+from datetime import datetime
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -19,7 +20,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from questions.history import VersionChanges
 from questions.importing import import_report
-from questions.models import Competency, Kit, KitItem, Question, Role
+from questions.models import Competency, ImportUpload, Kit, KitItem, Question, Role
 from questions.quality import similar_questions, wording_warnings
 from questions.resources import QuestionResource
 
@@ -92,7 +93,16 @@ class RoleAdmin(HistoryAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(ImportExportMixin, HistoryAdmin):
-    list_display = ["short_text", "competency", "question_type", "level", "is_active", "updated_at"]
+    list_display = [
+        "short_text",
+        "competency",
+        "question_type",
+        "level",
+        "is_active",
+        "kits_using",
+        "last_added_to_kit",
+        "updated_at",
+    ]
     list_filter = ["competency", "roles", "question_type", "level", "is_active"]
     list_select_related = ["competency"]
     search_fields = ["text", "guidance", "slug"]
@@ -118,6 +128,23 @@ class QuestionAdmin(ImportExportMixin, HistoryAdmin):
     @admin.display(description="Question", ordering="text")
     def short_text(self, question: Question) -> str:
         return str(question)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Usage in the same query as the page of questions, so it can be sorted on.
+        return super().get_queryset(request).with_usage()
+
+    @admin.display(description="Kits", ordering="kit_count")
+    def kits_using(self, question: Question) -> int:
+        return question.kit_count
+
+    # "Never" counts as longest ago: first when sorted oldest first, last when newest first.
+    @admin.display(
+        description="Last added to a kit",
+        ordering=F("last_added_to_kit").asc(nulls_first=True),
+        empty_value="never",
+    )
+    def last_added_to_kit(self, question: Question) -> datetime | None:
+        return question.last_added_to_kit
 
     def save_model(
         self, request: HttpRequest, obj: Question, form: ModelForm, change: bool
@@ -195,6 +222,18 @@ class QuestionAdmin(ImportExportMixin, HistoryAdmin):
             storage = self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
             with suppress(OSError):
                 storage.remove()
+
+    def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().process_import(request, **kwargs)
+        except ImportUpload.DoesNotExist:
+            # Confirmed twice (a double click, the back button) or left for over a day.
+            messages.error(
+                request,
+                "Nothing was imported: this file was already imported or its preview is too "
+                "old. Upload it again to see a fresh preview.",
+            )
+            return HttpResponseRedirect(reverse("admin:questions_question_import"))
 
     def process_result(self, result: Result, request: HttpRequest) -> HttpResponse:
         report = import_report(result)

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from questions.models import Competency, Level, QuestionType, Role
+from questions.caching import competency_choices, role_choices
+from questions.models import Level, QuestionType
 
 
 class SearchForm(forms.Form):
@@ -24,11 +25,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["competency"].choices = [
-            ("", "Any competency"),
-            *Competency.objects.values_list("slug", "name"),
-        ]
-        self.fields["role"].choices = [("", "Any role"), *Role.objects.values_list("slug", "title")]
+        # Cached until the bank changes: these menus are on every search page.
+        self.fields["competency"].choices = [("", "Any competency"), *competency_choices()]
+        self.fields["role"].choices = [("", "Any role"), *role_choices()]
         for name in self.FILTERS:
             self.fields[name].widget.attrs["form"] = "site-search"
 

@@ -11,18 +11,25 @@ import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
+from uuid import uuid4
 
 import tablib
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from import_export.results import Result, RowResult
+from import_export.tmp_storages import BaseStorage
 
-from questions.models import Role
+from questions.models import ImportUpload, Role
 from questions.resources import QuestionResource, error_columns, find_question
 
 # Lines that are sentences yet still page furniture; compared ignoring case.
 KNOWN_CHROME = {"save as pdf", "save as pdf.", "advertisement", "share this page."}
 SENTENCE_ENDINGS = (".", "?", "!", "…", ":", '"', "”", ")")
+
+# Uploads never confirmed are deleted when a later upload is saved this much later.
+UPLOAD_LIFETIME = timedelta(days=1)
 
 STATUS = {
     RowResult.IMPORT_TYPE_NEW: "new",
@@ -231,3 +238,27 @@ def diff_as_text(diff: SafeString) -> str:
     text = re.sub(r"<del>(.*?)</del>", r"[-\1-]", str(diff), flags=re.DOTALL)
     text = re.sub(r"<ins>(.*?)</ins>", r"{+\1+}", text, flags=re.DOTALL)
     return html.unescape(text)
+
+
+class DatabaseImportStorage(BaseStorage):
+    """Where the admin's import keeps an uploaded file between preview and confirmation.
+
+    django-import-export's default is a temporary folder on the server that showed the
+    preview; with several servers the confirmation may reach another, so the file is kept
+    in the database (`ImportUpload`) instead. Uploads left unconfirmed are deleted a day on.
+    """
+
+    def save(self, data: bytes) -> None:
+        if not self.name:
+            self.name = uuid4().hex
+        ImportUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
+        ImportUpload.objects.update_or_create(name=self.name, defaults={"data": bytes(data)})
+
+    def read(self) -> bytes | str:
+        data = bytes(ImportUpload.objects.get(name=self.name).data)
+        if "b" in self.read_mode:
+            return data
+        return data.decode(self.encoding or "utf-8")
+
+    def remove(self) -> None:
+        ImportUpload.objects.filter(name=self.name).delete()

@@ -82,6 +82,17 @@ def kits_visible_to(user) -> QuerySet[Kit]:
     return Kit.objects.owned_by(user)
 
 
+def kits_using(question: Question, *, user) -> QuerySet[Kit]:
+    """The person's own kits that use the question, by title; nobody else's.
+
+    Counts of use cover everyone's kits (`Question.objects.with_usage()`), but a kit's title
+    is shown only to its owner.
+    """
+    if not user.is_authenticated:
+        return Kit.objects.none()
+    return Kit.objects.owned_by(user).filter(items__question=question).order_by("title", "pk")
+
+
 def can_build_kits(user) -> bool:
     """Hiring managers (and superusers) build kits; everyone else may only read shared ones."""
     return user.has_perm("questions.add_kit")

@@ -104,6 +104,18 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         """What a list of question cards needs, in a constant number of queries."""
         return self.select_related("competency")
 
+    def with_usage(self) -> "QuestionQuerySet":
+        """Annotate how many kits use each question and when it was last added to one.
+
+        `kit_count` counts every kit, anyone's, archived ones too; `last_added_to_kit` is
+        None for a question no kit uses. Both come in the same query as the questions.
+        """
+        return self.annotate(
+            # Distinct, so joins added by other filters (roles, say) cannot inflate it.
+            kit_count=models.Count("kit_items", distinct=True),
+            last_added_to_kit=models.Max("kit_items__added_at"),
+        )
+
 
 class QuestionManager(models.Manager.from_queryset(QuestionQuerySet)):
     def get_queryset(self) -> QuestionQuerySet:
@@ -335,6 +347,8 @@ class KitItem(models.Model):
     # A bank wording the owner saw and chose not to take; the flag stays off while it is current.
     seen_text = models.TextField(blank=True)
     seen_guidance = models.TextField(blank=True)
+    # When the question went into this kit: editors see how recently each question was chosen.
+    added_at = models.DateTimeField("added", auto_now_add=True)
 
     class Meta:
         ordering = ["kit", "position"]
@@ -406,3 +420,21 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ImportUpload(models.Model):
+    """A file uploaded to the admin's import, kept between its preview and its confirmation.
+
+    In the database rather than a temporary folder: with several app servers behind a load
+    balancer, the confirmation may reach a different server from the preview.
+    """
+
+    name = models.CharField(max_length=64, unique=True)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -29,6 +29,9 @@ How a search runs, and why each step costs the same at 1,000 or 1,000,000 questi
    result says it is partial.
 6. Only the questions in the window are loaded, with highlights computed by `ts_headline`
    for those rows alone.
+7. The result is kept in the cache for SEARCH_CACHE_SECONDS under the cleaned query, the
+   filters, the window and the bank version (`questions/caching.py`), so the same search
+   again costs one small query until the bank changes.
 
 Highlights come back with sentinel characters around matched words; the `highlight`
 template filter escapes the text first and only then turns the sentinels into `<mark>`.
@@ -43,9 +46,11 @@ from dataclasses import dataclass, field, replace
 import psycopg.errors
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQueryField
+from django.core.cache import cache
 from django.db import OperationalError, connections, router, transaction
 from django.db.models.expressions import RawSQL
 
+from questions.caching import bank_cache_key
 from questions.models import Competency, Question, QuestionType, SearchTerm
 
 # Longer queries are cut here, with a notice: nobody types more, and it bounds the work.
@@ -290,16 +295,46 @@ def question_search(
     `limit` is clamped to 1..MAX_LIMIT and `offset` to 0..CANDIDATE_LIMIT. A blank query
     returns an empty result: callers show browsing instead.
 
-    Database queries, whatever the window size: none for a blank query, one when it has no
-    searchable words, otherwise three (four when the search is relaxed), in a transaction of
-    their own (plus one to restore settings when called inside the caller's transaction).
+    Reads go to `router.db_for_read(Question)`: a replica inside a view that reads from one.
+
+    Database queries, whatever the window size: none for a blank query; otherwise one to
+    read the bank version (none when the calling view has read it already), and, unless
+    the same search is in the cache, one more when it has no searchable words, otherwise
+    three (four when the search is relaxed) in a transaction of their own (plus one to
+    restore settings when called inside the caller's transaction).
     """
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, min(int(offset), CANDIDATE_LIMIT))
     cleaned, notices = clean_query(query)
-    result = SearchResult(query=cleaned, notices=notices, limit=limit, offset=offset)
     if not cleaned:
-        return result
+        return SearchResult(query=cleaned, notices=notices, limit=limit, offset=offset)
+    alias = router.db_for_read(Question)
+    arguments = (cleaned, competency, role, question_type, level, active_only, limit, offset)
+    # The notices too: a query cut to the limit says so, the same words typed short do not.
+    key = bank_cache_key("search", *arguments, tuple(notices), using=alias)
+    found = cache.get(key) if key else None
+    if found is None:
+        found = _search(cleaned, notices, alias, *arguments[1:])
+        # A search stopped by its time-out may well finish next time.
+        if key and not found.timed_out:
+            cache.set(key, found, settings.SEARCH_CACHE_SECONDS)
+    return found
+
+
+def _search(
+    cleaned: str,
+    notices: list[str],
+    alias: str,
+    competency: str | None,
+    role: str | None,
+    question_type: str | None,
+    level: str | None,
+    active_only: bool,
+    limit: int,
+    offset: int,
+) -> SearchResult:
+    """question_search() without the cache, for a cleaned query that is not blank."""
+    result = SearchResult(query=cleaned, notices=notices, limit=limit, offset=offset)
     groups = parse_query(cleaned)
     groups, dropped = _limit_terms(groups)
     if dropped:
@@ -308,7 +343,6 @@ def question_search(
         notices.append("Add a word to search for, not only words to leave out.")
         return result
     filters = _Filters(competency, role, question_type, level, active_only)
-    alias = router.db_for_read(Question)
     nested = connections[alias].in_atomic_block
     try:
         with transaction.atomic(using=alias):
@@ -568,7 +602,7 @@ def _run(
             found.partial = True
             found.complete = strict.total
     if found.questions:
-        found.questions = _load(found.questions, analysed)
+        found.questions = _load(found.questions, analysed, alias)
     return found
 
 
@@ -848,7 +882,7 @@ def _scan(
     return sql, [*columns_params, *exact_params, *where_params, *exact_params]
 
 
-def _load(ids: list[int], groups: list[_Group]) -> list[Question]:
+def _load(ids: list[int], groups: list[_Group], alias: str) -> list[Question]:
     """The window's questions in rank order, with highlights computed for them alone.
 
     Two `ts_headline` calls per question (text and guidance, every match marked); the
@@ -863,7 +897,8 @@ def _load(ids: list[int], groups: list[_Group]) -> list[Question]:
         "highlight_all": True,
     }
     questions = (
-        Question.objects.filter(id__in=ids)
+        Question.objects.using(alias)
+        .filter(id__in=ids)
         .select_related("competency")
         .annotate(
             highlighted_text=SearchHeadline("text", query, **marks),

