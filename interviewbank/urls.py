@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
@@ -15,6 +18,9 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # Browsers ask every site for /favicon.ico: answer with the icon rather than a logged 404.
+    # Lazy, so the hashed static name is looked up per request, not when the URLs load.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("questions/favicon.svg"))),
 ]
 
 # JSON errors under /api/, the site's own pages elsewhere; a database outage that surfaces

@@ -61,6 +61,19 @@ class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
+class BrowseFiltersForm(forms.Form):
+    """The filter form of the browse pages.
+
+    The filters' help texts describe the API's parameters ("its slug"), and the pages do not
+    show them, so the fields must not point at them with aria-describedby either.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.help_text = ""
+
+
 class QuestionFilter(django_filters.FilterSet):
     role = SlugModelChoiceFilter(
         field_name="roles",
@@ -84,6 +97,7 @@ class QuestionFilter(django_filters.FilterSet):
     class Meta:
         model = Question
         fields = ["role", "type", "level"]
+        form = BrowseFiltersForm
 
 
 class ActiveChoice(django_filters.ChoiceFilter):

@@ -203,7 +203,8 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     if not result.query:
         context["browse"] = competency_counts()
-    partial = request.htmx and not request.htmx.history_restore_request
+    partial = bool(request.htmx and not request.htmx.history_restore_request)
+    context["partial"] = partial
     template = "questions/_results.html" if partial else "questions/search.html"
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])

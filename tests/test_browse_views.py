@@ -118,6 +118,13 @@ class TestCompetencyPage:
         assert response.status_code == 400
         assert "Select a valid choice" in response.content.decode()
 
+    def test_filter_fields_point_at_no_help_text_the_page_does_not_show(
+        self, strategy, recruiter_client
+    ):
+        body = recruiter_client.get("/competencies/strategy/").content.decode()
+        assert 'id="id_level"' in body
+        assert "aria-describedby" not in body
+
     def test_filters_are_kept_in_pagination_links(self, strategy, recruiter_client):
         make_questions(strategy, 25)
         body = recruiter_client.get("/competencies/strategy/?level=mid").content.decode()

@@ -165,6 +165,13 @@ class TestCreate:
         assert message in body(response)
         assert not Kit.objects.exists()
 
+    def test_every_field_description_it_points_at_is_on_the_page(self, owner_client, strategy):
+        page = body(owner_client.get("/kits/new/"))
+        described = re.findall(r'aria-describedby="([^"]+)"', page)
+        assert "id_balance_helptext" in described
+        for target in described:
+            assert f'id="{target}"' in page, target
+
     def test_recruiters_cannot_build_kits(self, recruiter_client):
         response = recruiter_client.get("/kits/new/")
         assert response.status_code == 403
@@ -218,6 +225,13 @@ class TestBuilder:
         assert body(response).startswith('<div id="bank-results"')
         assert "<html" not in body(response)
         assert "HX-Request" in response["Vary"]
+
+    def test_back_to_a_bank_filter_reloads_the_whole_builder(self, owner_client, kit):
+        # No stored snapshot: it would show the kit as it was when the filter was left.
+        assert 'hx-history="false"' in body(owner_client.get(url(kit)))
+        restore = {**HTMX, "HX-History-Restore-Request": "true"}
+        page = body(owner_client.get(url(kit, "?competency=strategy"), headers=restore))
+        assert "<html" in page and 'id="kit-items-region"' in page
 
     def test_an_unknown_filter_value_is_a_400_with_a_message(self, owner_client, kit):
         response = owner_client.get(url(kit, "?competency=astrology"))
@@ -412,6 +426,10 @@ class TestEditItem:
         assert '<section id="kit-summary"' in page and "9</strong> of 30 min" in page
         # The item's own fields already show what was typed; they are not swapped under the cursor.
         assert 'id="kit-items-region"' not in page
+        # Only the item's minutes tag follows, so it never contradicts the field.
+        assert (
+            f'<span id="item-{item.pk}-minutes" class="tag" hx-swap-oob="true">4 min</span>' in page
+        )
         item.refresh_from_db()
         assert (item.minutes, item.note) == (4, "Ask for numbers.")
 
@@ -632,6 +650,22 @@ class TestInterviewerAndPrint:
         assert ".sheet-question {" in print_rules and "break-inside: avoid" in print_rules
         assert "break-after: avoid" in print_rules
         assert "@page" in css
+
+    def test_the_print_rules_apply_to_paper_only(self):
+        from django.contrib.staticfiles import finders
+
+        with open(finders.find("questions/site.css")) as stylesheet:
+            css = stylesheet.read()
+        # An unclosed @media print block once took every screen rule after it onto paper
+        # (tests/test_static.py checks that every block is closed).
+        start = css.index("@media print {")
+        depth = 0
+        for end in range(start, len(css)):
+            depth += {"{": 1, "}": -1}.get(css[end], 0)
+            if css[end] == "}" and depth == 0:
+                break
+        assert ".sheet-question {" in css[start:end]
+        assert ".search-layout {" in css[end:]
 
     def test_the_pdf_download(self, owner_client, kit):
         response = owner_client.get(url(kit, "kit.pdf"))

@@ -223,6 +223,11 @@ class TestErrorPages:
         assert 'class="site-header"' in body
         assert "questions/site.css" in body
 
+    def test_the_favicon_browsers_ask_for_is_there_without_signing_in(self, client, db):
+        response = client.get("/favicon.ico")
+        assert response.status_code == 302
+        assert response["Location"] == "/static/questions/favicon.svg"
+
     def test_an_unknown_page_is_the_site_404(self, recruiter_client):
         response = recruiter_client.get("/no-such-page/")
         assert response.status_code == 404
@@ -626,6 +631,14 @@ class TestServed:
         assert "max-age=315360000" in cache
         assert "immutable" in cache
         assert response.getheader("Content-Encoding") == "gzip"
+
+    def test_the_favicon_points_at_its_hashed_static_file(self, served):
+        response, _ = served.get("/favicon.ico")
+        location = response.getheader("Location")
+        assert re.fullmatch(r"/static/questions/favicon\.[0-9a-f]{12}\.svg", location)
+        response, _ = served.get(location)
+        assert response.status == 200
+        assert response.getheader("Content-Type").startswith("image/svg+xml")
 
     def test_each_request_is_one_json_line_on_stderr(self, served):
         served.get("/competencies/anything/?q=private")

@@ -105,6 +105,13 @@ class TestResults:
         assert "<mark>inventory</mark>" in body
         assert "HX-Request" in response["Vary"]
 
+    def test_htmx_results_bring_the_new_page_title(self, seed_bank, recruiter_client):
+        body = recruiter_client.get("/search/?q=inventory", headers=HTMX).content.decode()
+        assert body.count("<title>") == 1
+        assert "<title>Search: inventory · Interview Bank</title>" in body
+        page = recruiter_client.get("/search/?q=inventory").content.decode()
+        assert page.count("<title>") == 1
+
     def test_restoring_history_gets_the_whole_page(self, seed_bank, recruiter_client):
         headers = {**HTMX, "HX-History-Restore-Request": "true"}
         body = recruiter_client.get("/search/?q=inventory", headers=headers).content.decode()

@@ -6,9 +6,14 @@ Without it they are skipped with a clear reason on a developer machine, and fail
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.management import call_command
+from django.test import Client
+from playwright.sync_api import BrowserContext, Page
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -17,6 +22,8 @@ SKIP_REASON = (
     "Install it with `apt-get install -y chromium` to run them."
 )
 PASSWORD = "a-long-test-password"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+UPDATE_SCREENSHOTS = os.environ.get("UPDATE_SCREENSHOTS", "") == "1"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -105,3 +112,56 @@ def make_user(django_user_model, username: str, *groups: str, **extra):
 @pytest.fixture
 def recruiter_user(e2e_db, django_user_model):
     return make_user(django_user_model, "rita", "Recruiter")
+
+
+@pytest.fixture
+def hiring_manager_user(e2e_db, django_user_model):
+    return make_user(django_user_model, "hana", "Hiring manager")
+
+
+@pytest.fixture
+def editor_user(e2e_db, django_user_model):
+    """A staff member in the Question editor group, as the admin expects."""
+    return make_user(django_user_model, "edith", "Question editor", is_staff=True)
+
+
+@pytest.fixture
+def signed_in(live_server):
+    """Give a browser context a session for a user, without going through the sign-in form.
+
+    Only the recruiter journey signs in through the form; the other tests start signed in,
+    which saves each of them a page load, a form post and a redirect.
+    """
+
+    def _signed_in(context: BrowserContext, user: AbstractBaseUser) -> None:
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+
+    return _signed_in
+
+
+@pytest.fixture(scope="session")
+def readme_screenshot():
+    """Save a screenshot of the page for the README, only when UPDATE_SCREENSHOTS=1 is set.
+
+    Normal runs write nothing, so they never change the committed images. The images are
+    reduced to 256 colours: plain interface pictures stay sharp at a fraction of the size.
+    """
+
+    def _save(page: Page, name: str, *, full_page: bool = False) -> None:
+        if not UPDATE_SCREENSHOTS:
+            return
+        from PIL import Image
+
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=path, full_page=full_page, animations="disabled", caret="hide")
+        with Image.open(path) as image:
+            small = image.convert("RGB").quantize(colors=256, dither=Image.Dither.NONE)
+        small.save(path, optimize=True)
+
+    return _save
