@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: help install db run test lint format clean serve backup restore
+.PHONY: help install db run test lint format clean serve backup restore bench bench-compare
 
 help:
 	@echo "make run    - install, migrate, load the seed bank and serve on http://127.0.0.1:$(PORT)/"
@@ -16,6 +16,8 @@ help:
 	@echo "make serve  - production: migrate, collect static files, run gunicorn (needs SECRET_KEY, ALLOWED_HOSTS)"
 	@echo "make backup - write a dated dump of the bank, kits and accounts to backups/"
 	@echo "make restore FILE=backups/... - load a dump into an empty database"
+	@echo "make bench  - benchmark the served app at 10k, 100k and 1M questions (SIZES=10k,100k QUICK=1)"
+	@echo "make bench-compare A=bench/results/... B=bench/results/... - compare two benchmark runs"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,3 +74,17 @@ restore: install
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/interviewbank-....json.gz"; exit 2; }
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py restore "$(FILE)"
+
+# Benchmark: synthetic banks in databases of their own (interviewbank_bench_<size>), served
+# as `make serve` serves; results in bench/results/. wrk (Debian) measures the load when it
+# is installed; without it a slower Python generator does.
+SIZES ?= 10k,100k,1m
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } || \
+		echo "wrk is not installed: load figures come from the Python generator"
+	$(BIN)/python -m bench.run --sizes $(SIZES) $(if $(QUICK),--quick)
+
+bench-compare: install
+	@test -n "$(A)" -a -n "$(B)" || { echo "Usage: make bench-compare A=bench/results/....json B=..."; exit 2; }
+	$(BIN)/python -m bench.run --compare "$(A)" "$(B)"

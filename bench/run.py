@@ -1,0 +1,388 @@
+"""`make bench`: build benchmark banks, serve the app the production way, measure, report.
+
+    python -m bench.run [--sizes 10k,100k,1m] [--quick]
+    python -m bench.run --compare bench/results/A.json bench/results/B.json
+
+For each size, a database of its own on the development server (`interviewbank_bench_10k`,
+…; never the development database) is migrated and filled with `manage.py bench_data`,
+unless it already holds a bank of that size from the same generator (a note on the
+database says so). Then gunicorn serves it exactly as `make serve` does (2 sync workers,
+DEBUG off, persistent connections) except that workers are not recycled every 1,000
+requests, which would measure Django starting up and hide memory growth. Each page is
+measured one request at a time (median, p95), the pages taking turns so noise hits them
+alike; then under load at 8 connections (req/s, p99); then the floor while the slowest
+search is hammered. Queries per request come from bench/probe.py. The report (bench/report.py)
+prints each figure with its ratio to the floor, checks the issue's six goals, and writes the
+same as JSON under bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+from bench import load, report
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+# Files whose change means the banks must be generated again.
+GENERATOR_FILES = [
+    "questions/benchdata.py",
+    "fixtures/questions.json",
+    "fixtures/competencies.json",
+]
+CONNECTIONS = 8
+WORKERS = 2
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10k,100k,1m", help="Comma-separated: 10k, 100k, 1m.")
+    parser.add_argument(
+        "--quick", action="store_true", help="Fewer rounds, shorter loads: a rough look."
+    )
+    parser.add_argument("--compare", nargs=2, metavar=("A", "B"), help="Compare two results.")
+    args = parser.parse_args(argv)
+    if args.compare:
+        report.compare(*(json.loads(Path(name).read_text()) for name in args.compare))
+        return
+    labels = [label.strip().lower() for label in args.sizes.split(",") if label.strip()]
+    unknown = [label for label in labels if label not in SIZES]
+    if unknown:
+        parser.error(f"unknown size {', '.join(unknown)}; choose among {', '.join(SIZES)}.")
+    plan = Plan.quick() if args.quick else Plan()
+    run = {
+        "started": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "load_average_before": os.getloadavg()},
+        "plan": plan.__dict__,
+        "load_tool": "wrk" if load.shutil.which("wrk") else "python threads",
+        "sizes": {},
+    }
+    secret = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
+    with Server() as server:
+        collected = False
+        for label in labels:
+            url = server.database(f"interviewbank_bench_{label}")
+            env = _environment(url, secret)
+            print(
+                f"\n== {label}: {SIZES[label]:,} questions in {urlsplit(url).path[1:]}", flush=True
+            )
+            fill = _prepare(url, env, SIZES[label])
+            if not collected:
+                _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+                collected = True
+            probe = json.loads(_manage(env, "run_probe", capture=True))
+            result = _measure(label, url, env, probe, plan)
+            result["fill"] = fill
+            run["sizes"][label] = result
+            report.print_size(label, result)
+    run["machine"]["load_average_after"] = os.getloadavg()
+    run["goals"] = report.goals(run)
+    report.print_goals(run["goals"])
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"bench-{datetime.now():%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps(run, indent=2))
+    print(f"\nWritten to {path.relative_to(ROOT)}")
+
+
+class Plan:
+    """How long each part of the measurement runs."""
+
+    def __init__(self, rounds: int = 100, alone_seconds: float = 120, load_seconds: float = 5):
+        self.rounds = rounds
+        self.alone_seconds = alone_seconds
+        self.load_seconds = load_seconds
+
+    @classmethod
+    def quick(cls) -> Plan:
+        return cls(rounds=30, alone_seconds=30, load_seconds=2)
+
+
+# Databases ------------------------------------------------------------------------------
+
+
+class Server:
+    """The PostgreSQL server the benchmark databases live on: DATABASE_URL's, or the
+    project's own (kept running while this object is open)."""
+
+    def __enter__(self) -> Server:
+        self.base = os.environ.get("DATABASE_URL")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def database(self, name: str) -> str:
+        """A URL for database `name` on this server, created if missing."""
+        if not self.base:
+            sys.path.insert(0, str(ROOT))
+            from interviewbank import localdb
+
+            # This process registers with the local server, which stays up until it exits.
+            return localdb.database_url(name)
+        parts = urlsplit(self.base)
+        if parts.path.lstrip("/") == name:
+            sys.exit(f"DATABASE_URL already names {name}; point it at your usual database.")
+        url = urlunsplit(parts._replace(path=f"/{name}"))
+        with psycopg.connect(self.base, autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return url
+
+
+def _prepare(url: str, env: dict[str, str], questions: int) -> dict:
+    """Migrate; fill unless the database already holds this bank. Returns what was done."""
+    _manage(env, "migrate", "--noinput", "--verbosity", "0")
+    wanted = f"interviewbank bench: {questions} questions, generator {_generator_version()}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        note = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+            "WHERE datname = current_database()"
+        ).fetchone()[0]
+    if note == wanted:
+        print("Reusing the bank already generated.", flush=True)
+        return {"reused": True, "seconds": 0.0}
+    started = time.monotonic()
+    _manage(env, "bench_data", "--questions", str(questions))
+    seconds = time.monotonic() - started
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                sql.Identifier(urlsplit(url).path[1:]), sql.Literal(wanted)
+            )
+        )
+    return {"reused": False, "seconds": round(seconds, 1)}
+
+
+def _generator_version() -> str:
+    digest = hashlib.sha256()
+    for name in GENERATOR_FILES:
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# The served app -------------------------------------------------------------------------
+
+
+def _environment(url: str, secret: str) -> dict[str, str]:
+    """`make serve`'s environment, on loopback over plain HTTP."""
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": secret,
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        # Plain HTTP on loopback, as the README says for trying production locally.
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        # The throttles still run on every API request, but never refuse the benchmark.
+        "API_THROTTLE_USER": "100000000/minute",
+        "API_THROTTLE_ANON": "100000000/minute",
+        "WEB_CONCURRENCY": str(WORKERS),
+        "GUNICORN_THREADS": "1",
+        "BIND_HOST": "127.0.0.1",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def _manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
+    if args[0] == "run_probe":
+        command = [PYTHON, "-m", "bench.probe"]
+        # Its requests are for counting queries; their log lines would drown the report.
+        env = {**env, "LOG_LEVEL": "WARNING"}
+    else:
+        command = [PYTHON, "manage.py", *args]
+    done = subprocess.run(
+        command,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return done.stdout or ""
+
+
+@contextmanager
+def _served(env: dict[str, str], label: str):
+    """gunicorn as `make serve` runs it; yields (port, master process)."""
+    port = _free_port()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    log = open(RESULTS / f"gunicorn-{label}.log", "w")  # noqa: SIM115 - closed below
+    master = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "--config",
+            "interviewbank/gunicorn.conf.py",
+            # Recycling workers every 1,000 requests would measure Django starting up.
+            "--max-requests",
+            "0",
+            "interviewbank.wsgi",
+        ],
+        cwd=ROOT,
+        env={**env, "PORT": str(port)},
+        stdout=log,
+        stderr=log,
+    )
+    try:
+        _wait_until_up(port, master)
+        yield port, master
+    finally:
+        master.terminate()
+        try:
+            master.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            master.kill()
+            master.wait()
+        log.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(port: int, master: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    client = load.Client(port, "")
+    while time.monotonic() < deadline:
+        if master.poll() is not None:
+            sys.exit(
+                f"gunicorn stopped (exit {master.returncode}); see bench/results/gunicorn-*.log"
+            )
+        try:
+            if client.get("/healthz", timeout=2)[0] == 200 and len(_workers(master.pid)) == WORKERS:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    sys.exit("gunicorn did not answer /healthz within a minute.")
+
+
+def _workers(master_pid: int) -> list[int]:
+    """The gunicorn master's child processes, from /proc."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master_pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def _peak_rss_mib(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# Measuring ------------------------------------------------------------------------------
+
+
+def _measure(label: str, url: str, env: dict[str, str], probe: dict, plan: Plan) -> dict:
+    targets = [load.Target(t["name"], t["path"]) for t in probe["targets"]]
+    with psycopg.connect(url, autocommit=True) as watcher, _served(env, label) as (port, master):
+        client = load.Client(port, probe["cookie"])
+        sessions_before = _sessions(watcher)
+        # Warm both workers: imports, templates, a database connection each.
+        load.measure_alone(
+            client, [load.Target(t.name, t.path) for t in targets], rounds=5, max_seconds=0
+        )
+        print(f"One request at a time, {len(targets)} pages taking turns…", flush=True)
+        rounds = load.measure_alone(
+            client, targets, rounds=plan.rounds, max_seconds=plan.alone_seconds
+        )
+        print(f"At {CONNECTIONS} connections, {plan.load_seconds:g} s each…", flush=True)
+        loads = {}
+        for target in targets:
+            loads[target.name] = load.load(
+                client, target.path, connections=CONNECTIONS, seconds=plan.load_seconds
+            )
+            # Requests still queued when the load stops would slow the next page's.
+            _drain(client)
+        searches = [t for t in targets if t.name.startswith("search")]
+        slowest = max(searches, key=lambda t: load.percentile(t.samples, 0.95))
+        print(f"The floor while “{slowest.name}” is hammered…", flush=True)
+        hammer = load.start_load(
+            client, slowest.path, connections=CONNECTIONS, seconds=plan.load_seconds
+        )
+        time.sleep(0.3)  # let the search load start first
+        floor_during = load.load(
+            client, targets[0].path, connections=CONNECTIONS, seconds=plan.load_seconds - 0.5
+        )
+        hammered = hammer.result()
+        _drain(client)
+        sessions_after = _sessions(watcher)
+        workers = _workers(master.pid)
+        peaks = [_peak_rss_mib(pid) for pid in workers]
+    by_name = {t["name"]: t for t in probe["targets"]}
+    return {
+        "questions": probe["questions"],
+        "active": probe["active"],
+        "words": probe["words"],
+        "api_search": probe["api_search"],
+        "rounds": rounds,
+        "targets": {
+            t.name: {
+                "path": t.path,
+                "median_ms": load.median(t.samples) * 1e3,
+                "p95_ms": load.percentile(t.samples, 0.95) * 1e3,
+                "requests_per_second": loads[t.name].requests_per_second,
+                "p99_ms_loaded": loads[t.name].p99_ms,
+                "load_errors": loads[t.name].errors,
+                "queries": by_name[t.name]["queries"],
+                "page_queries": by_name[t.name]["page_queries"],
+            }
+            for t in targets
+        },
+        "query_sizes": probe["query_sizes"],
+        "floor_while_hammered": {
+            "search": slowest.name,
+            "search_requests_per_second": hammered.requests_per_second,
+            "floor_requests_per_second": floor_during.requests_per_second,
+            "floor_p99_ms": floor_during.p99_ms,
+            "errors": hammered.errors + floor_during.errors,
+        },
+        "workers_peak_mib": peaks,
+        "database_sessions_opened": sessions_after - sessions_before,
+        "persistent_connections": env.get("CONN_MAX_AGE", "60") != "0",
+    }
+
+
+def _drain(client: load.Client) -> None:
+    """Wait until the workers have answered everything queued: the floor answers again."""
+    client.get("/healthz", timeout=300)
+
+
+def _sessions(conn: psycopg.Connection) -> int:
+    """Connections ever opened to this database (PostgreSQL 14+), to see they are reused."""
+    row = conn.execute(
+        "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+    ).fetchone()
+    conn.execute("SELECT pg_stat_clear_snapshot()")
+    return int(row[0])
+
+
+if __name__ == "__main__":
+    main()
