@@ -512,8 +512,9 @@ def _copy_kits(
         cursor.execute(
             f"""
             INSERT INTO {item_table} (kit_id, question_id, position, minutes, note,
-                                      pinned_text, pinned_guidance, seen_text, seen_guidance)
-            SELECT i.kit_id, q.id, i.position, q.minutes, '', q.text, q.guidance, '', ''
+                                      pinned_text, pinned_guidance, seen_text, seen_guidance,
+                                      added_at)
+            SELECT i.kit_id, q.id, i.position, q.minutes, '', q.text, q.guidance, '', '', now()
             FROM unnest(%s::bigint[], %s::bigint[], %s::integer[])
                  AS i(kit_id, question_id, position)
             JOIN {Question._meta.db_table} q ON q.id = i.question_id
