@@ -9,7 +9,13 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
-from questions.models import Question, Role, unique_question_slug
+from questions.models import (
+    GUIDANCE_MAX_LENGTH,
+    QUESTION_TEXT_MAX_LENGTH,
+    Question,
+    Role,
+    unique_question_slug,
+)
 
 # The field a broken table-level rule is reported against, so a form or API can show it there.
 CONSTRAINT_FIELDS = {
@@ -19,8 +25,7 @@ CONSTRAINT_FIELDS = {
 
 # The case-insensitive unique index on text holds at most about 2,700 bytes a row; 500
 # characters stays under it in any script and is longer than any real question.
-TEXT_MAX_LENGTH = 500
-GUIDANCE_MAX_LENGTH = 4000
+TEXT_MAX_LENGTH = QUESTION_TEXT_MAX_LENGTH
 
 QUESTION_FIELDS = {
     "text",

@@ -5,6 +5,7 @@ from uuid import uuid4
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
@@ -12,6 +13,10 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 SLUG_MAX_LENGTH = 80
+# Question text is in a case-insensitive unique index, whose entries PostgreSQL caps at
+# about 2,700 bytes: a limit here turns an over-long question into a form error, not a crash.
+QUESTION_TEXT_MAX_LENGTH = 500
+GUIDANCE_MAX_LENGTH = 4000
 # Long enough to read, short enough for a link; leaves room for a "-2" suffix.
 SLUG_BASE_LENGTH = 60
 
@@ -135,9 +140,13 @@ class Question(models.Model):
         unique=True,
         help_text="Public identifier used in links and imports. Filled in from the text.",
     )
-    text = models.TextField(help_text="The question as the interviewer asks it.")
+    text = models.TextField(
+        help_text="The question as the interviewer asks it.",
+        validators=[MaxLengthValidator(QUESTION_TEXT_MAX_LENGTH)],
+    )
     guidance = models.TextField(
         "what to look for",
+        validators=[MaxLengthValidator(GUIDANCE_MAX_LENGTH)],
         help_text="What a good answer shows. Interviewers read this during the interview.",
     )
     competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="questions")

@@ -206,3 +206,20 @@ def test_staff_without_a_group_see_no_models(client, django_user_model):
     )
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/questions/question/").status_code == 403
+
+
+def test_an_over_long_question_is_a_form_error_not_a_crash(seed_bank, editor_client):
+    competency = Question.objects.first().competency
+    data = {
+        "text": "Why " + "really " * 600 + "?",
+        "guidance": "Some guidance.",
+        "competency": competency.id,
+        "question_type": "behavioural",
+        "level": "mid",
+        "minutes": 5,
+        "slug": "an-over-long-question",
+    }
+    response = editor_client.post("/admin/questions/question/add/", data)
+    assert response.status_code == 200
+    assert "Ensure this value has at most 500 characters" in response.content.decode()
+    assert not Question.objects.filter(slug="an-over-long-question").exists()
