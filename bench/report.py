@@ -149,19 +149,29 @@ def _goal_no_starvation(mid: dict | None) -> dict:
 
 
 def _goal_flat_at_1m(mid: dict | None, big: dict | None) -> dict:
-    title = "Browse, API list and search at 1M within 1.5× of 100k (median alone)"
+    title = (
+        "Browse, API list and search at 1M within 1.5× of 100k (median alone, each size "
+        "against its own one-row page)"
+    )
     if not (mid and big):
         return _not_measured(title, "needs the 100k and 1m sizes")
     names = [name for name in big["targets"] if name in ("browse", "API list", "API search")]
     names += [name for name, _ in _searches(big["targets"])]
+    # Sizes are measured minutes apart, while the machine's load changes: each page is
+    # taken relative to the one-row page of its own size, whose work does not grow.
+    base_mid = mid["targets"][ONE_ROW]["median_ms"]
+    base_big = big["targets"][ONE_ROW]["median_ms"]
     ratios = {
-        name: _ratio(big["targets"][name]["median_ms"], mid["targets"][name]["median_ms"])
+        name: _ratio(
+            big["targets"][name]["median_ms"] / base_big,
+            mid["targets"][name]["median_ms"] / base_mid,
+        )
         for name in names
         if name in mid["targets"]
     }
-    details = [
+    details = [f"one row: {base_mid:.1f} → {base_big:.1f} ms"] + [
         f"{name}: {mid['targets'][name]['median_ms']:.1f} → {big['targets'][name]['median_ms']:.1f}"
-        f" ms ({ratio:.2f}×)"
+        f" ms; against one row {ratio:.2f}×"
         for name, ratio in ratios.items()
     ]
     return _verdict(title, all(ratio <= 1.5 for ratio in ratios.values()), details)

@@ -26,12 +26,13 @@ What the rows look like, and why:
 
 How it loads, and why it is fast: one transaction empties the question and kit tables
 (TRUNCATE, so no deleting a million rows one by one), streams the questions and their roles
-through COPY (`FREEZE`, so the rows need no vacuuming afterwards) and adds kits the same
-way. The search vocabulary's insert trigger is disabled for the COPY and re-enabled in the
-same transaction: it would keep every loaded row in a transition table and then count their
-words anyway; instead `questions_searchterm_rebuild()` (the search migration's function)
-counts every word once in one statement. Nobody can see the table in between. Statistics
-are refreshed at the end (VACUUM ANALYZE, or ANALYZE inside a caller's transaction).
+through COPY (`FREEZE`: written frozen and all-visible, as a vacuum would leave them) and
+adds kits the same way. The search vocabulary's insert trigger is disabled for the COPY and
+re-enabled in the same transaction: it would keep every loaded row in a transition table and
+then count their words anyway; instead `questions_searchterm_rebuild()` (the search
+migration's function) counts every word once in one statement. Nobody can see the table in
+between. At the end, VACUUM ANALYZE gives the planner statistics and merges the search
+index's pending entries (only ANALYZE inside a caller's transaction, where VACUUM cannot run).
 """
 
 from __future__ import annotations
@@ -297,15 +298,6 @@ def bench_words() -> dict[str, str]:
 def tail_word(rank: int) -> str:
     """The made-up name of this rank (1 = most used) in the long tail."""
     return _tail()[rank - 1]
-
-
-def is_bench_database() -> bool:
-    """True when every question and kit in the database was written by bench_data."""
-    try:
-        _refuse_real_data()
-    except BenchDataRefused:
-        return False
-    return True
 
 
 # Internals ------------------------------------------------------------------------------
