@@ -22,10 +22,11 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, router
-from django.db.models import Count, Q
+from django.db.models import OuterRef
 from django.http import HttpRequest, HttpResponse
 
 from interviewbank.routers import reads_from_replica
+from questions.counting import capped_count
 from questions.models import Competency, Question, Role
 
 T = TypeVar("T")
@@ -117,25 +118,44 @@ def role_choices() -> list[tuple[str, str]]:
 
 
 def competency_counts() -> list[Competency]:
-    """Every competency in display order, each with `question_count` of active questions."""
+    """Every competency in display order, each with `question_count` of active questions,
+    counted up to COUNT_LIMIT + 1 (shown as "1,000+")."""
     return cached_bank(
         "competency-counts",
         lambda: list(
-            # Aggregating queries ignore Meta.ordering, so order explicitly.
             Competency.objects.annotate(
-                question_count=Count("questions", filter=Q(questions__is_active=True))
+                question_count=capped_count(
+                    Question.objects.active().filter(competency=OuterRef("pk"))
+                )
             ).order_by("display_order")
         ),
     )
 
 
 def role_counts() -> list[Role]:
-    """Every role by title, each with `question_count` of active questions."""
+    """Every role by title, each with `question_count` of active questions, counted up to
+    COUNT_LIMIT + 1."""
     return cached_bank(
         "role-counts",
         lambda: list(
             Role.objects.annotate(
-                question_count=Count("questions", filter=Q(questions__is_active=True))
+                question_count=capped_count(Question.objects.active().filter(roles=OuterRef("pk")))
             ).order_by("title")
         ),
+    )
+
+
+def role_competency_counts(role: Role) -> list[Competency]:
+    """Every competency in display order, each with `question_count` of the role's active
+    questions, counted up to COUNT_LIMIT + 1."""
+    return cached_bank(
+        "role-competency-counts",
+        lambda: list(
+            Competency.objects.annotate(
+                question_count=capped_count(
+                    Question.objects.active().filter(competency=OuterRef("pk"), roles=role)
+                )
+            ).order_by("display_order")
+        ),
+        role.pk,
     )

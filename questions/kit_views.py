@@ -30,6 +30,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from questions import kits
+from questions.counting import CappedPaginator
 from questions.kit_forms import (
     BalanceForm,
     BankFilter,
@@ -212,7 +213,7 @@ def _bank(request: HttpRequest) -> tuple[BankFilter, Any, bool]:
     if words:
         return bank_filter, _search_page(words, bank_filter.form.cleaned_data, request), valid
     results = bank_filter.qs if valid else questions
-    page = Paginator(results, BANK_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(results, BANK_PER_PAGE).get_page(request.GET.get("page"))
     return bank_filter, page, valid
 
 

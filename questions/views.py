@@ -3,8 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,14 +19,14 @@ from questions.caching import (
     competency_counts,
     reads_bank,
     role_choices,
+    role_competency_counts,
     role_counts,
 )
+from questions.counting import CappedPaginator, count_upto
 from questions.filters import QuestionFilter
 from questions.forms import SearchForm
-from questions.models import Competency, Question, Role
+from questions.models import Question, Role
 from questions.search import question_search
-
-ACTIVE = Q(questions__is_active=True)
 
 
 @require_GET
@@ -61,9 +59,15 @@ def competency_detail(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         # Keep the page useful: show every question and say which filter was not understood.
         status = 400
-    paginator = Paginator(questions, settings.QUESTIONS_PER_PAGE)
-    # Counting is the costly part of paging; a count holds until the bank changes.
-    paginator.count = cached_bank("competency-count", questions.count, competency.pk, *filters)
+    # Counting is the costly part of paging: it stops at COUNT_LIMIT, and holds until the
+    # bank changes.
+    paginator = CappedPaginator(
+        questions,
+        settings.QUESTIONS_PER_PAGE,
+        counted=lambda: cached_bank(
+            "competency-count", lambda: count_upto(questions), competency.pk, *filters
+        ),
+    )
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = cached_bank(
         "competency-page", lambda: list(page.object_list), competency.pk, *filters, page.number
@@ -101,16 +105,9 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @reads_bank
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     role = get_object_or_404(Role, slug=slug)
-    counts = cached_bank(
-        "role-competency-counts",
-        lambda: list(
-            Competency.objects.annotate(
-                question_count=Count("questions", filter=ACTIVE & Q(questions__roles=role))
-            ).order_by("display_order")
-        ),
-        role.pk,
+    return render(
+        request, "questions/role.html", {"role": role, "competencies": role_competency_counts(role)}
     )
-    return render(request, "questions/role.html", {"role": role, "competencies": counts})
 
 
 @require_GET

@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from questions import counting
 from questions.search import HIGHLIGHT_START, HIGHLIGHT_STOP
 
 register = template.Library()
@@ -31,3 +32,10 @@ def count_label(count: int, at_least: bool = False) -> str:
     """A count as shown beside results: "1,204", or "1,000+" when counting stopped early."""
     text = f"{count:,}"
     return f"{text}+" if at_least else text
+
+
+@register.filter
+def capped(count: int) -> str:
+    """A count made with `counting.capped_count`: "1,000+" past COUNT_LIMIT."""
+    limit = counting.COUNT_LIMIT
+    return count_label(min(count, limit), at_least=count > limit)
