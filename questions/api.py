@@ -478,6 +478,18 @@ class QuestionViewSet(
         return super().http_method_not_allowed(request, *args, **kwargs)
 
 
+class CountedCatalogueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BankViewSet):
+    """Read-only competencies or roles by slug, each with its count of active questions."""
+
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+    ordering: tuple[str, ...] = ()
+
+    def get_queryset(self) -> QuerySet:
+        counted = Count("questions", filter=ACTIVE_QUESTIONS)
+        return self.queryset.annotate(question_count=counted).order_by(*self.ordering)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List competencies",
@@ -489,18 +501,12 @@ class QuestionViewSet(
         responses={200: CompetencySerializer, **error_responses(*READ_ERRORS)},
     ),
 )
-class CompetencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BankViewSet):
+class CompetencyViewSet(CountedCatalogueViewSet):
     """The competencies the bank is organised by."""
 
     queryset = Competency.objects.all()
     serializer_class = CompetencySerializer
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_PATTERN
-
-    def get_queryset(self) -> QuerySet:
-        return Competency.objects.annotate(
-            question_count=Count("questions", filter=ACTIVE_QUESTIONS)
-        ).order_by("display_order", "id")
+    ordering = ("display_order", "id")
 
 
 @extend_schema_view(
@@ -514,15 +520,9 @@ class CompetencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BankVi
         responses={200: RoleSerializer, **error_responses(*READ_ERRORS)},
     ),
 )
-class RoleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BankViewSet):
+class RoleViewSet(CountedCatalogueViewSet):
     """The roles questions are asked for."""
 
     queryset = Role.objects.all()
     serializer_class = RoleSerializer
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_PATTERN
-
-    def get_queryset(self) -> QuerySet:
-        return Role.objects.annotate(
-            question_count=Count("questions", filter=ACTIVE_QUESTIONS)
-        ).order_by("title", "id")
+    ordering = ("title", "id")

@@ -230,6 +230,38 @@ class KitSerializer(serializers.ModelSerializer):
 # Writing --------------------------------------------------------------------------------
 
 
+def _role_field(help_text: str) -> SlugChoiceField:
+    return SlugChoiceField(
+        kind="role",
+        example="e-commerce-operations-manager",
+        queryset=Role.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=help_text,
+    )
+
+
+def _target_minutes_field(help_text: str) -> StrictIntegerField:
+    return StrictIntegerField(
+        min_value=KIT_TARGET_MIN,
+        max_value=KIT_TARGET_MAX,
+        required=False,
+        error_messages={"min_value": TARGET_MESSAGE, "max_value": TARGET_MESSAGE},
+        help_text=help_text,
+    )
+
+
+def _competencies_field(help_text: str) -> SlugChoiceField:
+    return SlugChoiceField(
+        kind="competency",
+        example="data-analysis",
+        queryset=Competency.objects.all(),
+        many=True,
+        required=False,
+        help_text=help_text,
+    )
+
+
 class KitChangeSerializer(serializers.Serializer):
     """A kit's details, as given to create or change it. Everything is optional."""
 
@@ -239,21 +271,10 @@ class KitChangeSerializer(serializers.Serializer):
         required=False,
         help_text="Left blank, the kit is named after its role.",
     )
-    role = SlugChoiceField(
-        kind="role",
-        example="e-commerce-operations-manager",
-        queryset=Role.objects.all(),
-        allow_null=True,
-        required=False,
-        help_text="The role's slug; null for none.",
-    )
-    target_minutes = StrictIntegerField(
-        min_value=KIT_TARGET_MIN,
-        max_value=KIT_TARGET_MAX,
-        required=False,
-        error_messages={"min_value": TARGET_MESSAGE, "max_value": TARGET_MESSAGE},
-        help_text=f"The length of the interview slot, {KIT_TARGET_MIN} to {KIT_TARGET_MAX} "
-        f"minutes (default {kits.DEFAULT_TARGET_MINUTES}).",
+    role = _role_field("The role's slug; null for none.")
+    target_minutes = _target_minutes_field(
+        f"The length of the interview slot, {KIT_TARGET_MIN} to {KIT_TARGET_MAX} "
+        f"minutes (default {kits.DEFAULT_TARGET_MINUTES})."
     )
     notes = StrictCharField(
         allow_blank=True,
@@ -261,13 +282,8 @@ class KitChangeSerializer(serializers.Serializer):
         trim_whitespace=False,
         help_text="Prep notes for the interviewer: the purpose of the interview, what to cover.",
     )
-    competencies = SlugChoiceField(
-        kind="competency",
-        example="data-analysis",
-        queryset=Competency.objects.all(),
-        many=True,
-        required=False,
-        help_text="Slugs of the competencies this interview should cover (all, when empty).",
+    competencies = _competencies_field(
+        "Slugs of the competencies this interview should cover (all, when empty)."
     )
 
 
@@ -285,29 +301,9 @@ class KitCreateSerializer(KitChangeSerializer):
 class KitBalanceSerializer(serializers.Serializer):
     """What to balance a kit for; anything left out is taken from the kit."""
 
-    role = SlugChoiceField(
-        kind="role",
-        example="e-commerce-operations-manager",
-        queryset=Role.objects.all(),
-        allow_null=True,
-        required=False,
-        help_text="The role's slug; null for none. Default: the kit's role.",
-    )
-    target_minutes = StrictIntegerField(
-        min_value=KIT_TARGET_MIN,
-        max_value=KIT_TARGET_MAX,
-        required=False,
-        error_messages={"min_value": TARGET_MESSAGE, "max_value": TARGET_MESSAGE},
-        help_text="The slot, in minutes. Default: the kit's.",
-    )
-    competencies = SlugChoiceField(
-        kind="competency",
-        example="data-analysis",
-        queryset=Competency.objects.all(),
-        many=True,
-        required=False,
-        help_text="Slugs of the competencies to cover. Default: the kit's.",
-    )
+    role = _role_field("The role's slug; null for none. Default: the kit's role.")
+    target_minutes = _target_minutes_field("The slot, in minutes. Default: the kit's.")
+    competencies = _competencies_field("Slugs of the competencies to cover. Default: the kit's.")
 
 
 class KitItemAddSerializer(serializers.Serializer):

@@ -98,6 +98,17 @@ def pricing_question(strategy, ops_manager) -> Question:
 
 
 @pytest.fixture
+def spare_question(strategy) -> Question:
+    """An active strategy question in no kit."""
+    return Question.objects.create(
+        text="Which market would you enter next, and why?",
+        guidance="Sizes the market and names the risks.",
+        competency=strategy,
+        minutes=7,
+    )
+
+
+@pytest.fixture
 def conflict_question(leadership, ops_manager) -> Question:
     question = Question.objects.create(
         text="Tell me about a time you resolved a conflict within your team.",

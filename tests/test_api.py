@@ -11,6 +11,7 @@ from rest_framework.authtoken.models import Token
 
 from questions.api import BankPagination
 from questions.models import Competency, Question, Role
+from tests.helpers import assert_error, make_questions, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -29,39 +30,8 @@ QUESTION_FIELDS = {
 }
 
 
-def token_client(user) -> Client:
-    """A client that authenticates as a script does: with the user's API token."""
-    token, _ = Token.objects.get_or_create(user=user)
-    return Client(headers={"Authorization": f"Token {token.key}"})
-
-
 def post_json(client: Client, path: str, data: dict, method: str = "post"):
     return getattr(client, method)(path, json.dumps(data), content_type="application/json")
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    """The response is the API's one error shape with this status and code."""
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/json"
-    body = response.json()
-    assert set(body) == {"detail", "code", "errors"}
-    assert body["code"] == code
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
-
-
-def make_questions(competency: Competency, count: int, *, roles: list[Role] = ()) -> None:
-    questions = Question.objects.bulk_create(
-        Question(
-            slug=f"{competency.slug}-generated-{n}",
-            text=f"Generated question number {n} about {competency.name}?",
-            guidance="Generated guidance.",
-            competency=competency,
-        )
-        for n in range(count)
-    )
-    for role in roles:
-        role.questions.add(*questions)
 
 
 @pytest.fixture

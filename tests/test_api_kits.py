@@ -8,12 +8,12 @@ import json
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from questions import bank, kit_views, kits
 from questions.api import api_exception_handler
 from questions.kits import KitError
 from questions.models import Competency, Kit, KitItem, Question, Role
+from tests.helpers import assert_error, fill, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -49,71 +49,19 @@ ITEM_FIELDS = {
 }
 
 
-def token_client(user) -> Client:
-    """A client that authenticates as a script does: with the user's API token."""
-    token, _ = Token.objects.get_or_create(user=user)
-    return Client(headers={"Authorization": f"Token {token.key}"})
-
-
 def send(client: Client, method: str, path: str, data: object = None):
     """A JSON request, as scripts send them."""
     body = "" if data is None else json.dumps(data)
     return getattr(client, method)(path, body, content_type="application/json")
 
 
-def assert_error(response, status: int, code: str) -> dict:
-    """The response is the API's one error shape with this status and code."""
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/json"
-    body = response.json()
-    assert set(body) == {"detail", "code", "errors"}
-    assert body["code"] == code
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
-
-
 def item_ids(kit: Kit) -> list[int]:
     return list(kit.items.order_by("position").values_list("pk", flat=True))
-
-
-def fill(kit: Kit, competency: Competency, count: int) -> None:
-    """Put `count` fresh questions in the kit, quickly."""
-    questions = Question.objects.bulk_create(
-        Question(
-            slug=f"{competency.slug}-api-{kit.pk}-{n}",
-            text=f"API question {n} on {competency.slug} for kit {kit.pk}?",
-            guidance="API guidance.",
-            competency=competency,
-        )
-        for n in range(count)
-    )
-    start = kit.items.count()
-    KitItem.objects.bulk_create(
-        KitItem(
-            kit=kit,
-            question=question,
-            position=start + n + 1,
-            minutes=question.minutes,
-            pinned_text=question.text,
-            pinned_guidance=question.guidance,
-        )
-        for n, question in enumerate(questions)
-    )
 
 
 @pytest.fixture
 def owner_api(owner) -> Client:
     return token_client(owner)
-
-
-@pytest.fixture
-def spare_question(strategy) -> Question:
-    return Question.objects.create(
-        text="Which market would you enter next, and why?",
-        guidance="Sizes the market and names the risks.",
-        competency=strategy,
-        minutes=7,
-    )
 
 
 @pytest.fixture

@@ -4,20 +4,9 @@ import pytest
 from django.test import override_settings
 
 from questions.models import Competency, Question
+from tests.helpers import make_questions
 
 pytestmark = pytest.mark.django_db
-
-
-def make_questions(competency: Competency, count: int) -> None:
-    Question.objects.bulk_create(
-        Question(
-            slug=f"{competency.slug}-generated-{n}",
-            text=f"Generated question number {n} about {competency.name}?",
-            guidance="Generated guidance.",
-            competency=competency,
-        )
-        for n in range(count)
-    )
 
 
 class TestHome:

@@ -11,7 +11,8 @@ from django.db import connection
 from django.test import Client
 
 from questions import kit_views, kits
-from questions.models import Competency, Kit, KitItem, Question, Role
+from questions.models import Competency, Kit, Question, Role
+from tests.helpers import fill
 
 pytestmark = pytest.mark.django_db
 
@@ -28,41 +29,6 @@ def body(response) -> str:
 
 def order(kit: Kit) -> list[str]:
     return [item.question.slug for item in kits.kit_items(kit)]
-
-
-def fill(kit: Kit, competency: Competency, count: int) -> None:
-    """Put `count` fresh questions in the kit, quickly."""
-    questions = Question.objects.bulk_create(
-        Question(
-            slug=f"{competency.slug}-bulk-{kit.pk}-{n}",
-            text=f"Bulk question {n} for kit {kit.pk}?",
-            guidance="Bulk guidance.",
-            competency=competency,
-        )
-        for n in range(count)
-    )
-    start = kit.items.count()
-    KitItem.objects.bulk_create(
-        KitItem(
-            kit=kit,
-            question=question,
-            position=start + n + 1,
-            minutes=question.minutes,
-            pinned_text=question.text,
-            pinned_guidance=question.guidance,
-        )
-        for n, question in enumerate(questions)
-    )
-
-
-@pytest.fixture
-def spare_question(strategy) -> Question:
-    return Question.objects.create(
-        text="Which market would you enter next, and why?",
-        guidance="Sizes the market and names the risks.",
-        competency=strategy,
-        minutes=7,
-    )
 
 
 class TestNavigation:

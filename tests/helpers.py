@@ -1,0 +1,63 @@
+"""Helpers shared by the test modules: quick bulk data and API clients."""
+
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from questions.models import Competency, Kit, KitItem, Question, Role
+
+
+def make_questions(competency: Competency, count: int, *, roles: list[Role] = ()) -> None:
+    """`count` fresh active questions in the competency, for the roles given."""
+    questions = Question.objects.bulk_create(
+        Question(
+            slug=f"{competency.slug}-generated-{n}",
+            text=f"Generated question number {n} about {competency.name}?",
+            guidance="Generated guidance.",
+            competency=competency,
+        )
+        for n in range(count)
+    )
+    for role in roles:
+        role.questions.add(*questions)
+
+
+def fill(kit: Kit, competency: Competency, count: int) -> None:
+    """Put `count` fresh questions at the end of the kit, quickly."""
+    questions = Question.objects.bulk_create(
+        Question(
+            slug=f"{competency.slug}-bulk-{kit.pk}-{n}",
+            text=f"Bulk question {n} on {competency.slug} for kit {kit.pk}?",
+            guidance="Bulk guidance.",
+            competency=competency,
+        )
+        for n in range(count)
+    )
+    start = kit.items.count()
+    KitItem.objects.bulk_create(
+        KitItem(
+            kit=kit,
+            question=question,
+            position=start + n + 1,
+            minutes=question.minutes,
+            pinned_text=question.text,
+            pinned_guidance=question.guidance,
+        )
+        for n, question in enumerate(questions)
+    )
+
+
+def token_client(user) -> Client:
+    """A client that authenticates as a script does: with the user's API token."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return Client(headers={"Authorization": f"Token {token.key}"})
+
+
+def assert_error(response, status: int, code: str) -> dict:
+    """The response is the API's one error shape with this status and code."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"detail", "code", "errors"}
+    assert body["code"] == code
+    assert isinstance(body["detail"], str) and body["detail"]
+    return body
