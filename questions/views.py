@@ -5,8 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
@@ -26,7 +28,7 @@ from questions.counting import CappedPaginator, count_upto
 from questions.filters import QuestionFilter
 from questions.forms import SearchForm
 from questions.models import Question, Role
-from questions.search import question_search
+from questions.search import SearchResult, question_search
 
 
 @require_GET
@@ -69,14 +71,24 @@ def competency_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
     )
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = cached_bank(
-        "competency-page", lambda: list(page.object_list), competency.pk, *filters, page.number
+    # The cards are the same for everyone who may browse, and rendering them costs more
+    # than reading them: kept as HTML until the bank changes.
+    cards = cached_bank(
+        "competency-cards",
+        lambda: render_to_string(
+            "questions/_question_list.html",
+            {"page": page, "competency": competency, "path": request.path},
+        ),
+        competency.pk,
+        *filters,
+        page.number,
     )
     context = {
         "competency": competency,
         "competencies": everything,
         "filter": question_filter,
         "page": page,
+        "cards": mark_safe(cards),
         "query_string": _without_page(request),
     }
     return render(request, "questions/competency.html", context, status=status)
@@ -202,10 +214,39 @@ def search(request: HttpRequest) -> HttpResponse:
         context["browse"] = competency_counts()
     partial = bool(request.htmx and not request.htmx.history_restore_request)
     context["partial"] = partial
-    template = "questions/_results.html" if partial else "questions/search.html"
-    response = render(request, template, context, status=status)
+    context["results_html"] = _results_html(context, result, filters, page_number, partial)
+    if partial:
+        response = HttpResponse(context["results_html"], status=status)
+    else:
+        response = render(request, "questions/search.html", context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _results_html(
+    context: dict, result: SearchResult, filters: dict, page_number: int, partial: bool
+) -> str:
+    """The rendered results, which are the same for everyone who may browse: rendering
+    costs more than searching, so it is kept as long as the search result is."""
+
+    def render_results() -> str:
+        return render_to_string("questions/_results.html", context)
+
+    if result.timed_out:
+        return render_results()
+    # Cached HTML comes back from the cache as plain text; it was escaped when rendered.
+    return mark_safe(
+        cached_bank(
+            "search-results-html",
+            render_results,
+            result.query,
+            tuple(sorted(filters.items())),
+            tuple(result.notices),
+            page_number,
+            partial,
+            timeout=settings.SEARCH_CACHE_SECONDS,
+        )
+    )
 
 
 def _page_number(value: str | None) -> int:
