@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from questions import search
-from questions.models import Level, Question, QuestionType, SearchTerm
+from questions.models import Competency, Level, Question, QuestionType, SearchTerm
 from questions.search import (
     HIGHLIGHT_START,
     HIGHLIGHT_STOP,
@@ -341,6 +341,47 @@ class TestBoundedWork:
         newest = Question.objects.order_by("-id")[:20]
         assert {q.slug for q in result.questions} <= {q.slug for q in newest}
         assert result.total_is_lower_bound
+
+    def test_common_words_rare_together_are_found_through_the_index(self, seed_bank, monkeypatch):
+        """Each word is common, so each alone reads the newest questions; together they are
+        in only the oldest few, which that window would miss."""
+        strategy = Competency.objects.get(slug="strategy")
+        old = Question.objects.bulk_create(
+            Question(
+                slug=f"old-pairing-{n}",
+                text=f"How do you plan seasonal staffing and carrier capacity {n}?",
+                guidance="Plans ahead.",
+                competency=strategy,
+            )
+            for n in range(3)
+        )
+        Question.objects.bulk_create(
+            Question(
+                slug=f"newer-{word}-{n}",
+                text=f"A newer question about {word} number {n}?",
+                guidance="Anything.",
+                competency=strategy,
+            )
+            for n in range(40)
+            for word in ("seasonal staffing", "carrier capacity")
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE questions_question")
+        monkeypatch.setattr(search, "GIN_MAX_POSTINGS", 10)
+        monkeypatch.setattr(search, "SCAN_LIMIT", 20)
+        result = question_search("seasonal carrier", limit=100)
+        assert set(slugs(result)) == {q.slug for q in old}
+        assert not result.partial
+
+    def test_words_rare_together_but_too_common_for_the_index_read_the_newest(
+        self, seed_bank, monkeypatch
+    ):
+        monkeypatch.setattr(search, "GIN_MAX_POSTINGS", 0)
+        monkeypatch.setattr(search, "GIN_MAX_POSTINGS_TOGETHER", 0)
+        monkeypatch.setattr(search, "SCAN_LIMIT", 20)
+        result = question_search("customer team", limit=100)
+        newest = Question.objects.order_by("-id")[:20]
+        assert {q.slug for q in result.questions} <= {q.slug for q in newest}
 
     def test_phrases_are_checked_on_a_bounded_number_of_rows(self, seed_bank, monkeypatch):
         monkeypatch.setattr(search, "EXAMINE_LIMIT", 5)
