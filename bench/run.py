@@ -210,7 +210,7 @@ def _environment(url: str, secret: str) -> dict[str, str]:
         "API_THROTTLE_USER": "100000000/minute",
         "API_THROTTLE_ANON": "100000000/minute",
         "WEB_CONCURRENCY": str(WORKERS),
-        "GUNICORN_THREADS": "1",
+        "GUNICORN_THREADS": os.environ.get("GUNICORN_THREADS", "1"),
         "BIND_HOST": "127.0.0.1",
         "PYTHONPATH": str(ROOT),
     }
