@@ -21,9 +21,11 @@ How a search runs, and why each step costs the same at 1,000 or 1,000,000 questi
    type. Candidates come through the GIN index on `Question.search_vector` when the
    vocabulary says the words are in at most `GIN_MAX_POSTINGS` questions; commoner words
    are looked for among the newest `SCAN_LIMIT` questions instead (see `_scan`), unless
-   the words together are too rare to turn up there and their lists add up to at most
-   `GIN_MAX_POSTINGS_TOGETHER`. Either way the rows read are bounded. When a bound is reached, counts are lower bounds, shown
-   as "1,000+": no COUNT(*) over every match of a common word.
+   they are too rare together to turn up there. The index reads the lists of the rarest
+   words only, up to `GIN_POSTINGS_BUDGET`, and the other words are checked on at most
+   `EXAMINE_LIMIT` of the rows it finds. Either way the rows read are bounded. When a
+   bound is reached, counts are lower bounds, shown as "1,000+": no COUNT(*) over every
+   match of a common word.
 5. When every word together finds fewer than `RELAX_BELOW` questions, the search is
    relaxed: each word (with its related words) brings its own bounded share of
    candidates, ordered by how many of the query's words they cover, then by rank. The
@@ -71,11 +73,13 @@ SCAN_LIMIT = 8_000
 # 54 of a million questions, so the newest SCAN_LIMIT hold almost none of them and the
 # search would wrongly say no question has every word. When the words' shares (taken as
 # independent) promise fewer than CANDIDATE_LIMIT // 10 matches among the scanned rows,
-# the GIN index is used instead, as long as the words' lists of questions (related words
-# included) add up to at most this many: the index reads them all, about 0.07 µs each
-# here, so 40 ms at most.
-GIN_MAX_POSTINGS_TOGETHER = 600_000
-# Rows at most whose phrases or exclusions are checked after the GIN index found them.
+# the GIN index is used instead. It reads every listed question of the words it is given
+# (related words included), about 0.07 µs each here, so it is given the rarest words
+# whose lists add up to at most this many (about 10 ms); the rows it finds are checked
+# for the other words.
+GIN_POSTINGS_BUDGET = 150_000
+# Rows at most whose phrases, exclusions or other words are checked after the GIN index
+# found them.
 EXAMINE_LIMIT = 4_000
 # The least number of candidates each word of a relaxed search may contribute.
 MIN_SHARE = 100
@@ -519,12 +523,28 @@ class _Group:
             share *= min(1.0, clause.matches / self.bank_size) if self.bank_size else 1.0
         return share
 
+    def indexed_clauses(self, share: int) -> tuple[_Clause, ...]:
+        """The rarest words whose lists of questions fit GIN_POSTINGS_BUDGET (at least
+        one): those the GIN index looks up; the others are checked on the rows found."""
+        budget = GIN_POSTINGS_BUDGET // share
+        chosen: list[_Clause] = []
+        postings = 0
+        for clause in sorted(self.clauses, key=lambda clause: clause.matches):
+            if chosen and postings + clause.matches > budget:
+                break
+            chosen.append(clause)
+            postings += clause.matches
+        return tuple(chosen)
+
     def scans_newest(self, share: int) -> bool:
         """Whether to look among the newest questions rather than through the GIN index."""
         if self.matches <= GIN_MAX_POSTINGS // share:
             return False
-        postings = sum(clause.matches for clause in self.clauses)
-        if len(self.clauses) == 1 or postings > GIN_MAX_POSTINGS_TOGETHER // share:
+        if len(self.clauses) == 1:
+            return True
+        # The index would hand over more rows than may be checked for the other words.
+        indexed = _Group(self.indexed_clauses(share), (), self.bank_size)
+        if indexed.share_together() * self.bank_size > EXAMINE_LIMIT // share:
             return True
         return self.share_together() * (SCAN_LIMIT // share) >= CANDIDATE_LIMIT // 10
 
@@ -879,8 +899,11 @@ def _scan(
         f"{rank[0]} AS rank, {tag} AS tag, {keep} AS keep"
     )
     columns_params = [*coverage[1], *rank[1]]
-    needs_check = bool(group.excluded) or any(
-        term.phrase for clause in group.clauses for term in clause.alternatives
+    indexed = group.indexed_clauses(share)
+    needs_check = (
+        bool(group.excluded)
+        or len(indexed) < len(group.clauses)
+        or any(term.phrase for clause in group.clauses for term in clause.alternatives)
     )
     if group.scans_newest(share):
         examine = SCAN_LIMIT // share
@@ -888,7 +911,7 @@ def _scan(
         order = "ORDER BY q.id DESC"
     elif needs_check:
         examine = EXAMINE_LIMIT // share
-        coarse_sql, coarse_params = _Sql.group(group, coarse=True)
+        coarse_sql, coarse_params = _Sql.group(_Group(indexed, ()), coarse=True)
         where_sql = f"q.search_vector @@ {coarse_sql} AND {filter_sql}"
         where_params = [*coarse_params, *filter_params]
         order = ""

@@ -342,7 +342,10 @@ class TestBoundedWork:
         assert {q.slug for q in result.questions} <= {q.slug for q in newest}
         assert result.total_is_lower_bound
 
-    def test_common_words_rare_together_are_found_through_the_index(self, seed_bank, monkeypatch):
+    @pytest.mark.parametrize("budget", [search.GIN_POSTINGS_BUDGET, 0])
+    def test_common_words_rare_together_are_found_through_the_index(
+        self, seed_bank, monkeypatch, budget
+    ):
         """Each word is common, so each alone reads the newest questions; together they are
         in only the oldest few, which that window would miss."""
         strategy = Competency.objects.get(slug="strategy")
@@ -369,6 +372,9 @@ class TestBoundedWork:
             cursor.execute("ANALYZE questions_question")
         monkeypatch.setattr(search, "GIN_MAX_POSTINGS", 10)
         monkeypatch.setattr(search, "SCAN_LIMIT", 20)
+        # With no budget, the index looks up the rarest word alone; the rows it finds are
+        # checked for the other.
+        monkeypatch.setattr(search, "GIN_POSTINGS_BUDGET", budget)
         result = question_search("seasonal carrier", limit=100)
         assert set(slugs(result)) == {q.slug for q in old}
         assert not result.partial
@@ -377,7 +383,7 @@ class TestBoundedWork:
         self, seed_bank, monkeypatch
     ):
         monkeypatch.setattr(search, "GIN_MAX_POSTINGS", 0)
-        monkeypatch.setattr(search, "GIN_MAX_POSTINGS_TOGETHER", 0)
+        monkeypatch.setattr(search, "EXAMINE_LIMIT", 0)
         monkeypatch.setattr(search, "SCAN_LIMIT", 20)
         result = question_search("customer team", limit=100)
         newest = Question.objects.order_by("-id")[:20]
