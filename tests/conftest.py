@@ -44,8 +44,16 @@ def restore_migrated_groups(request, transactional_db) -> None:
     Such tests end with a flush that empties every table, groups included (the flush
     recreates permissions, not groups).
     """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
 
+    # The flush gave content types new ids, which the content-type cache may not know, and
+    # permissions may have been recreated against the stale ones: start from fresh.
+    ContentType.objects.clear_cache()
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
     for name, permissions in request.config.stash[MIGRATED_GROUPS].items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.add(
