@@ -1,12 +1,14 @@
 """Every change to the bank is kept: who, when, what changed, and any version can come back."""
 
 import io
+import json
 
 import pytest
 from django.core.management import call_command
 
 from questions.history import history_record_loaded, word_diff
 from questions.models import Competency, Question, Role
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +220,14 @@ def test_rows_already_in_the_bank_get_a_first_version_when_history_begins(db):
     assert (version.slug, version.text, version.history_type) == ("why", "Why?", "+")
     assert version.history_change_reason == "Version kept when history began"
     assert Competency.history.count() == 1
+
+
+def test_an_edit_through_the_api_with_a_token_records_who_made_it(seed_bank, editor):
+    question = Question.objects.order_by("id").first()
+    response = token_client(editor).patch(
+        f"/api/v1/questions/{question.id}/",
+        json.dumps({"minutes": 9}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert question.history.latest().history_user == editor
