@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from django_filters.rest_framework import DjangoFilterBackend
@@ -33,6 +33,7 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler, set_rollback
 
+from questions.caching import cached_bank
 from questions.filters import QuestionApiFilter
 from questions.kits import KitError
 from questions.models import Competency, Question, Role
@@ -45,7 +46,6 @@ from questions.serializers import (
 )
 
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
-ACTIVE_QUESTIONS = Q(questions__is_active=True)
 
 
 # Errors -------------------------------------------------------------------------------------
@@ -484,10 +484,35 @@ class CountedCatalogueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
     ordering: tuple[str, ...] = ()
+    # The Question field that points at this model.
+    question_field = ""
 
     def get_queryset(self) -> QuerySet:
-        counted = Count("questions", filter=ACTIVE_QUESTIONS)
-        return self.queryset.annotate(question_count=counted).order_by(*self.ordering)
+        return self.queryset.order_by(*self.ordering)
+
+    def paginate_queryset(self, queryset: QuerySet) -> list[Any]:
+        return self._with_counts(super().paginate_queryset(queryset))
+
+    def get_object(self) -> Any:
+        return self._with_counts([super().get_object()])[0]
+
+    def _with_counts(self, rows: list[Any]) -> list[Any]:
+        """Give each row its exact count of active questions. Counting a large bank reads
+        every question, so the counts are kept until the bank changes."""
+        counts = cached_bank(f"api-{self.question_field}-counts", self._count_questions)
+        for row in rows:
+            row.question_count = counts.get(row.pk, 0)
+        return rows
+
+    def _count_questions(self) -> dict[int, int]:
+        per_row = (
+            Question.objects.active()
+            .order_by()
+            .values(self.question_field)
+            .annotate(count=Count("id"))
+            .values_list(self.question_field, "count")
+        )
+        return dict(per_row)
 
 
 @extend_schema_view(
@@ -507,6 +532,7 @@ class CompetencyViewSet(CountedCatalogueViewSet):
     queryset = Competency.objects.all()
     serializer_class = CompetencySerializer
     ordering = ("display_order", "id")
+    question_field = "competency"
 
 
 @extend_schema_view(
@@ -526,3 +552,4 @@ class RoleViewSet(CountedCatalogueViewSet):
     queryset = Role.objects.all()
     serializer_class = RoleSerializer
     ordering = ("title", "id")
+    question_field = "roles"

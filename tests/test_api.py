@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -516,6 +518,19 @@ class TestCompetenciesAndRoles:
             "display_order",
             "question_count",
         }
+
+    def test_counts_are_kept_until_the_bank_changes(self, seed_bank, recruiter_api):
+        recruiter_api.get("/api/v1/roles/")
+        with CaptureQueriesContext(connection) as queries:
+            assert recruiter_api.get("/api/v1/roles/").json()["results"][0]["question_count"] == 60
+        assert not [q for q in queries.captured_queries if '"questions_question"' in q["sql"]]
+        question = Question.objects.order_by("id").first()
+        question.is_active = False
+        question.save()
+        body = recruiter_api.get("/api/v1/roles/").json()
+        assert body["results"][0]["question_count"] == 59
+        strategy = recruiter_api.get(f"/api/v1/competencies/{question.competency.slug}/").json()
+        assert strategy["question_count"] == 9
 
     def test_a_competency_by_slug(self, pricing_question, recruiter_api):
         response = recruiter_api.get("/api/v1/competencies/strategy/")
