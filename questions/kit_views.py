@@ -29,7 +29,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from questions import kits
+from questions import kits, pdf_fonts
 from questions.counting import CappedPaginator
 from questions.kit_forms import (
     BalanceForm,
@@ -738,18 +738,21 @@ def kit_pdf_document(request: HttpRequest, kit: Kit, *, shared: bool = False):
     try:
         # Imported here: it loads native libraries that only this download needs.
         from weasyprint import CSS, HTML
-        from weasyprint.urls import URLFetcher
+        from weasyprint.text.fonts import FontConfiguration
     except OSError as error:
         logger.error("PDF downloads need Pango for WeasyPrint: %s", error)
         raise PdfUnavailable from error
 
     context = _sheet_context(request, kit, shared=shared) | {"for_pdf": True}
     html = render_to_string("questions/kit_print.html", context, request=request)
-    # Nothing in a kit should be fetched while rendering: bank text is data, not links.
-    no_fetching = URLFetcher(allowed_protocols=())
-    stylesheet = CSS(filename=finders.find("questions/site.css"), url_fetcher=no_fetching)
-    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=no_fetching).render(
-        stylesheets=[stylesheet]
+    fetcher = pdf_fonts.fonts_only_fetcher()
+    fonts = FontConfiguration()
+    stylesheets = [
+        CSS(filename=finders.find("questions/site.css"), url_fetcher=fetcher),
+        CSS(string=pdf_fonts.font_css(), url_fetcher=fetcher, font_config=fonts),
+    ]
+    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).render(
+        stylesheets=stylesheets, font_config=fonts
     )
 
 

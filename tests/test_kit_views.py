@@ -9,6 +9,7 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client
+from pypdf import PdfReader
 
 from questions import kit_views, kits
 from questions.models import Competency, Kit, Question, Role
@@ -653,6 +654,15 @@ class TestInterviewerAndPrint:
         request.user = owner
         assert kit.items.count() == 6
         assert len(kit_views.kit_pdf_document(request, kit).pages) == 2
+
+    def test_the_pdf_is_set_in_its_own_font_whatever_the_machine_has(self, owner_client, kit):
+        reader = PdfReader(io.BytesIO(owner_client.get(url(kit, "kit.pdf")).content))
+        fonts = {
+            str(font.get_object()["/BaseFont"]).split("+")[-1]
+            for page in reader.pages
+            for font in page["/Resources"]["/Font"].values()
+        }
+        assert {"Interview-Bank-PDF", "Interview-Bank-PDF-Bold"} <= fonts
 
     def test_markdown_export(self, owner_client, kit):
         response = owner_client.get(url(kit, "kit.md"))
