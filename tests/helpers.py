@@ -6,19 +6,37 @@ from rest_framework.authtoken.models import Token
 from questions.models import Competency, Kit, KitItem, Question, Role
 
 
-def make_questions(competency: Competency, count: int, *, roles: list[Role] = ()) -> None:
-    """`count` fresh active questions in the competency, for the roles given."""
+def make_questions(
+    competency: Competency, count: int, *, word: str = "forecasting", roles: list[Role] = ()
+) -> None:
+    """`count` fresh active questions in the competency about `word`, for the roles given."""
     questions = Question.objects.bulk_create(
         Question(
-            slug=f"{competency.slug}-generated-{n}",
-            text=f"Generated question number {n} about {competency.name}?",
-            guidance="Generated guidance.",
+            slug=f"{competency.slug}-{word}-{n}",
+            text=f"Tell me about {word} number {n}?",
+            guidance=f"Explains their {word} clearly.",
             competency=competency,
         )
         for n in range(count)
     )
     for role in roles:
         role.questions.add(*questions)
+
+
+def question_form(question: Question, **changes) -> dict:
+    """The admin change form's fields for `question`, with `changes` applied."""
+    return {
+        "text": question.text,
+        "guidance": question.guidance,
+        "competency": question.competency_id,
+        "roles": [role.id for role in question.roles.all()],
+        "question_type": question.question_type,
+        "level": question.level,
+        "minutes": question.minutes,
+        "is_active": "on" if question.is_active else "",
+        "slug": question.slug,
+        **changes,
+    }
 
 
 def fill(kit: Kit, competency: Competency, count: int) -> None:

@@ -8,25 +8,9 @@ from django.core.management import call_command
 
 from questions.history import history_record_loaded, word_diff
 from questions.models import Competency, Question, Role
-from tests.helpers import token_client
+from tests.helpers import question_form, token_client
 
 pytestmark = pytest.mark.django_db
-
-
-def question_form(question: Question, **changes) -> dict:
-    data = {
-        "text": question.text,
-        "guidance": question.guidance,
-        "competency": question.competency_id,
-        "roles": [role.id for role in question.roles.all()],
-        "question_type": question.question_type,
-        "level": question.level,
-        "minutes": question.minutes,
-        "is_active": "on" if question.is_active else "",
-        "slug": question.slug,
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value != ""}
 
 
 def test_word_diff_marks_removed_and_added_words():

@@ -25,37 +25,10 @@ from questions.caching import bank_version
 from questions.importing import DatabaseImportStorage
 from questions.models import Competency, Kit, Question, Role
 from questions.search import question_search
+from tests.helpers import make_questions, question_form
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL_DATABASES = ["default", "replica"]
-
-
-def make_questions(competency: Competency, count: int, word: str = "forecasting") -> None:
-    Question.objects.bulk_create(
-        Question(
-            slug=f"{competency.slug}-scale-{n}",
-            text=f"Scale question number {n} about {word}?",
-            guidance="Generated guidance.",
-            competency=competency,
-        )
-        for n in range(count)
-    )
-
-
-def question_form(question: Question, **changes) -> dict:
-    """The admin change form's fields for `question`, with `changes` applied."""
-    return {
-        "text": question.text,
-        "guidance": question.guidance,
-        "competency": question.competency_id,
-        "roles": [role.id for role in question.roles.all()],
-        "question_type": question.question_type,
-        "level": question.level,
-        "minutes": question.minutes,
-        "is_active": "on" if question.is_active else "",
-        "slug": question.slug,
-        **changes,
-    }
 
 
 def settings_in_subprocess(**env: str) -> dict:

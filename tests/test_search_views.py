@@ -11,22 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from questions.models import Question
+from tests.helpers import make_questions
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
-
-
-def make_questions(competency, count: int, word: str = "forecasting") -> None:
-    Question.objects.bulk_create(
-        Question(
-            slug=f"{competency.slug}-{word}-{n}",
-            text=f"Tell me about {word} number {n}?",
-            guidance=f"Explains their {word} clearly.",
-            competency=competency,
-        )
-        for n in range(count)
-    )
 
 
 class TestHeaderSearchBox:
