@@ -319,7 +319,7 @@ CONTENT_SECURITY_POLICY = {
 # address alone would lock out a whole office behind one NAT.
 AUTHENTICATION_BACKENDS = [
     "interviewbank.auth.SignInThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "interviewbank.auth.PermissionsWithUserBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))

@@ -1,0 +1,69 @@
+"""A signed-in request loads the person and their permissions in one query, always fresh."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from interviewbank.auth import PermissionsWithUserBackend
+
+AUTH_TABLES = ("auth_user", "auth_permission", "auth_group")
+
+
+def auth_queries(client, path: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return [q["sql"] for q in captured.captured_queries if any(t in q["sql"] for t in AUTH_TABLES)]
+
+
+def test_a_signed_in_page_finds_who_is_asking_and_what_they_may_do_in_one_query(
+    recruiter_client, seed_bank
+):
+    # The search page checks the view permission and the kit menu's add_kit permission.
+    assert len(auth_queries(recruiter_client, "/search/?q=pricing")) == 1
+
+
+def test_the_backend_finds_the_same_permissions_as_django(recruiter, owner, editor):
+    from django.contrib.auth.backends import ModelBackend
+
+    user_permission = Permission.objects.get(codename="delete_kit")
+    recruiter.user_permissions.add(user_permission)
+    for person in (recruiter, owner, editor):
+        loaded = PermissionsWithUserBackend().get_user(person.pk)
+        expected = type(person).objects.get(pk=person.pk)
+        assert loaded.get_all_permissions() == ModelBackend().get_all_permissions(expected)
+        assert loaded.get_user_permissions() == ModelBackend().get_user_permissions(expected)
+        assert loaded.get_group_permissions() == ModelBackend().get_group_permissions(expected)
+    assert (
+        "questions.delete_kit"
+        in PermissionsWithUserBackend().get_user(recruiter.pk).get_all_permissions()
+    )
+
+
+def test_a_change_to_someones_groups_applies_at_their_next_request(client, outsider, seed_bank):
+    client.force_login(outsider)
+    assert client.get("/search/?q=pricing").status_code == 403
+    outsider.groups.add(Group.objects.get(name="Recruiter"))
+    assert client.get("/search/?q=pricing").status_code == 200
+    outsider.groups.clear()
+    assert client.get("/search/?q=pricing").status_code == 403
+
+
+def test_a_deactivated_account_is_signed_out(recruiter_client, recruiter, seed_bank):
+    recruiter.is_active = False
+    recruiter.save()
+    response = recruiter_client.get("/search/?q=pricing")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_an_unknown_account_is_nobody(db):
+    assert PermissionsWithUserBackend().get_user(987654) is None
+
+
+@pytest.mark.parametrize("is_superuser", [True, False])
+def test_a_superuser_may_do_everything(django_user_model, is_superuser):
+    person = django_user_model.objects.create_user("sam", is_superuser=is_superuser)
+    loaded = PermissionsWithUserBackend().get_user(person.pk)
+    assert loaded.has_perm("questions.change_question") is is_superuser
