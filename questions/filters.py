@@ -19,6 +19,7 @@ from questions.models import (
     QuestionType,
     Role,
 )
+from questions.widgets import QuickSelect
 
 
 class SlugModelChoiceField(forms.ModelChoiceField):
@@ -72,6 +73,8 @@ class BrowseFiltersForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.help_text = ""
+            if type(field.widget) is forms.Select:
+                field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.widget.choices)
 
 
 class QuestionFilter(django_filters.FilterSet):

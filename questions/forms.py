@@ -4,6 +4,7 @@ from django import forms
 
 from questions.caching import competency_choices, role_choices
 from questions.models import Level, QuestionType
+from questions.widgets import QuickSelect
 
 
 class SearchForm(forms.Form):
@@ -12,13 +13,19 @@ class SearchForm(forms.Form):
     one GET carries everything with or without JavaScript."""
 
     q = forms.CharField(label="Search questions", required=False)
-    competency = forms.ChoiceField(label="Competency", required=False)
-    role = forms.ChoiceField(label="Role", required=False)
+    competency = forms.ChoiceField(label="Competency", required=False, widget=QuickSelect)
+    role = forms.ChoiceField(label="Role", required=False, widget=QuickSelect)
     type = forms.ChoiceField(
-        label="Type", required=False, choices=[("", "Any type"), *QuestionType.choices]
+        label="Type",
+        required=False,
+        choices=[("", "Any type"), *QuestionType.choices],
+        widget=QuickSelect,
     )
     level = forms.ChoiceField(
-        label="Level", required=False, choices=[("", "Any level"), *Level.choices]
+        label="Level",
+        required=False,
+        choices=[("", "Any level"), *Level.choices],
+        widget=QuickSelect,
     )
 
     FILTERS = ("competency", "role", "type", "level")
