@@ -1,8 +1,11 @@
 """HTML pages for browsing and searching the bank."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -16,6 +19,7 @@ from rest_framework.authtoken.models import Token
 from questions import kits
 from questions.access import browse_required, can_browse
 from questions.caching import (
+    bank_cache_key,
     cached_bank,
     competencies,
     competency_counts,
@@ -28,7 +32,7 @@ from questions.counting import CappedPaginator, count_upto
 from questions.filters import QuestionFilter
 from questions.forms import SearchForm
 from questions.models import Question, Role
-from questions.search import SearchResult, question_search
+from questions.search import question_search
 
 
 @require_GET
@@ -165,6 +169,21 @@ def _account_context(request: HttpRequest) -> dict:
     }
 
 
+# A search page's content depends on these parameters and the bank alone, not on who asks.
+SEARCH_PARAMETERS = ("q", *SearchForm.FILTERS, "page")
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """What a search answers, rendered: kept per bank version, shared by everyone."""
+
+    status: int
+    query: str
+    title: str
+    content: str
+    cacheable: bool
+
+
 @require_GET
 @browse_required
 @reads_bank
@@ -172,14 +191,36 @@ def search(request: HttpRequest) -> HttpResponse:
     """Search results for `q` with filters and facets; a blank query shows browsing.
 
     htmx requests (typing in the header box, paging) get only the results partial.
+    Rendering costs more than searching, so the rendered page is kept as long as a search
+    result is, and a repeated search only wraps it in the visitor's header.
     """
-    form = SearchForm(request.GET)
+    partial = bool(request.htmx and not request.htmx.history_restore_request)
+    asked = [request.GET.get(name, "") for name in SEARCH_PARAMETERS]
+    key = bank_cache_key("search-page", partial, *asked)
+    page = cache.get(key) if key else None
+    if page is None:
+        page = _search_page(request.GET, partial)
+        if key and page.cacheable:
+            cache.set(key, page, settings.SEARCH_CACHE_SECONDS)
+    # The HTML was escaped when rendered; a cache may hand it back as plain text.
+    content = mark_safe(page.content)
+    if partial:
+        response = HttpResponse(content, status=page.status)
+    else:
+        context = {"title": mark_safe(page.title), "content": content, "header_query": page.query}
+        response = render(request, "questions/search.html", context, status=page.status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _search_page(params: QueryDict, partial: bool) -> SearchPage:
+    form = SearchForm(params)
     status = 200 if form.is_valid() else 400
     # Fields that did not validate are left out, so the page still shows what it can.
     data = form.cleaned_data
     query = data.get("q") or ""
     filters = {name: data.get(name) or "" for name in SearchForm.FILTERS}
-    page_number = _page_number(request.GET.get("page"))
+    page_number = _page_number(params.get("page"))
     per_page = settings.QUESTIONS_PER_PAGE
     result = question_search(
         query,
@@ -194,7 +235,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "result": result,
-        "header_query": query,
+        "partial": partial,
         "active_filters": _active_filters(form, params),
         "competency_facets": [
             (facet, _search_url(params, competency=facet.value))
@@ -208,44 +249,15 @@ def search(request: HttpRequest) -> HttpResponse:
         "first_page_url": _search_url(params),
         "previous_url": _search_url(params, page=page_number - 1) if result.has_previous else "",
         "next_url": _search_url(params, page=page_number + 1) if result.has_next else "",
-        "browse": None,
+        "browse": None if result.query else competency_counts(),
     }
-    if not result.query:
-        context["browse"] = competency_counts()
-    partial = bool(request.htmx and not request.htmx.history_restore_request)
-    context["partial"] = partial
-    context["results_html"] = _results_html(context, result, filters, page_number, partial)
-    if partial:
-        response = HttpResponse(context["results_html"], status=status)
-    else:
-        response = render(request, "questions/search.html", context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _results_html(
-    context: dict, result: SearchResult, filters: dict, page_number: int, partial: bool
-) -> str:
-    """The rendered results, which are the same for everyone who may browse: rendering
-    costs more than searching, so it is kept as long as the search result is."""
-
-    def render_results() -> str:
-        return render_to_string("questions/_results.html", context)
-
-    if result.timed_out:
-        return render_results()
-    # Cached HTML comes back from the cache as plain text; it was escaped when rendered.
-    return mark_safe(
-        cached_bank(
-            "search-results-html",
-            render_results,
-            result.query,
-            tuple(sorted(filters.items())),
-            tuple(result.notices),
-            page_number,
-            partial,
-            timeout=settings.SEARCH_CACHE_SECONDS,
-        )
+    template = "questions/_results.html" if partial else "questions/_search_content.html"
+    return SearchPage(
+        status=status,
+        query=query,
+        title=render_to_string("questions/_search_title.html", context).strip(),
+        content=render_to_string(template, context),
+        cacheable=not result.timed_out,
     )
 
 

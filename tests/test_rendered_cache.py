@@ -25,6 +25,35 @@ class TestSearchResults:
         assert "questions/_results.html" not in rendered(again)
         assert forecasting.slug in again.content.decode()
 
+    def test_a_repeated_search_reads_only_who_asks_and_the_bank_version(
+        self, forecasting, recruiter_client, django_assert_max_num_queries
+    ):
+        recruiter_client.get("/search/?q=forecasting&level=mid")
+        # Session, the person with their permissions, and the bank version.
+        with django_assert_max_num_queries(3) as queries:
+            again = recruiter_client.get("/search/?q=forecasting&level=mid")
+        assert not [q for q in queries.captured_queries if "questions_question" in q["sql"]]
+        assert again.templates[0].name == "questions/search.html"
+        assert "questions/_filter_fields.html" not in rendered(again)
+        assert '<option value="mid" selected>' in again.content.decode()
+
+    def test_everyone_shares_the_results_but_gets_their_own_header(
+        self, forecasting, client, recruiter, owner
+    ):
+        client.force_login(recruiter)
+        client.get("/search/?q=forecasting")
+        client.force_login(owner)
+        body = client.get("/search/?q=forecasting").content.decode()
+        assert forecasting.slug in body
+        assert f"({owner.username})" in body and f"({recruiter.username})" not in body
+        assert 'href="/kits/"' in body  # the hiring manager's menu, not the recruiter's
+
+    def test_a_page_that_did_not_validate_keeps_its_status(self, forecasting, recruiter_client):
+        for _ in range(2):
+            response = recruiter_client.get("/search/?q=forecasting&level=nonsense")
+            assert response.status_code == 400
+            assert forecasting.slug in response.content.decode()
+
     def test_the_full_page_and_the_htmx_partial_are_kept_apart(self, forecasting, recruiter_client):
         recruiter_client.get("/search/?q=forecasting")
         partial = recruiter_client.get("/search/?q=forecasting", headers={"HX-Request": "true"})
@@ -54,8 +83,8 @@ class TestCompetencyCards:
     ):
         first = recruiter_client.get("/competencies/strategy/")
         assert "questions/_question_list.html" in rendered(first)
-        # Session, user, permissions (2) and the bank version.
-        with django_assert_max_num_queries(5) as queries:
+        # Session, the person with their permissions, and the bank version.
+        with django_assert_max_num_queries(3) as queries:
             again = recruiter_client.get("/competencies/strategy/")
         assert "questions/_question_list.html" not in rendered(again)
         assert not [q for q in queries.captured_queries if "questions_question" in q["sql"]]
