@@ -6,9 +6,10 @@
 For each size, a database of its own on the development server (`interviewbank_bench_10k`,
 …; never the development database) is migrated and filled with `manage.py bench_data`,
 unless it already holds a bank of that size from the same generator (a note on the
-database says so). Then gunicorn serves it exactly as `make serve` does (2 sync workers,
-DEBUG off, persistent connections) except that workers are not recycled every 1,000
-requests, which would measure Django starting up and hide memory growth. Each page is
+database says so). Then gunicorn serves it exactly as `make serve` does (sync workers, 2 per
+core plus one unless WEB_CONCURRENCY says otherwise; DEBUG off, persistent connections)
+except that workers are not recycled every 1,000 requests, which would measure Django
+starting up and hide memory growth. Each page is
 measured one request at a time (median, p95), the pages taking turns so noise hits them
 alike; then under load at 8 connections (req/s, p99); then the floor while the slowest
 search is hammered. All of it twice: with the bank cache's entries expiring at once (the
@@ -50,7 +51,8 @@ GENERATOR_FILES = [
     "fixtures/competencies.json",
 ]
 CONNECTIONS = 8
-WORKERS = 2
+# As interviewbank/gunicorn.conf.py counts them for `make serve`.
+WORKERS = int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) * 2 + 1)
 # Cached counts, pages and search results would answer every repeated request: the goals
 # are judged with entries expiring at once (the work a cache miss costs), and a second,
 # shorter pass shows the cache's effect.
@@ -76,6 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     run = {
         "started": datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "load_average_before": os.getloadavg()},
+        "workers": WORKERS,
         "plan": plan.__dict__,
         "load_tool": "wrk" if load.shutil.which("wrk") else "python threads",
         "sizes": {},
