@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from questions.links import slug_url
+
 SLUG_MAX_LENGTH = 80
 # Question text is in a case-insensitive unique index, whose entries PostgreSQL caps at
 # about 2,700 bytes: a limit here turns an over-long question into a form error, not a crash.
@@ -47,7 +49,7 @@ class Competency(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("questions:competency", args=[self.slug])
+        return slug_url("questions:competency", self.slug)
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -75,7 +77,7 @@ class Role(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("questions:role", args=[self.slug])
+        return slug_url("questions:role", self.slug)
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -225,7 +227,7 @@ class Question(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("questions:detail", args=[self.slug])
+        return slug_url("questions:detail", self.slug)
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)

@@ -17,7 +17,7 @@ def size(search_rate: float, floor_p99_hammered: float) -> dict:
 def test_goal_two_passes_only_when_the_slowest_search_and_the_floor_both_hold():
     assert report._goal_no_starvation(size(250, 16))["status"] == "PASS"
     assert report._goal_no_starvation(size(150, 16))["status"] == "FAIL"  # 1/20 of the floor
-    assert report._goal_no_starvation(size(250, 40))["status"] == "FAIL"  # floor p99 10×
+    assert report._goal_no_starvation(size(250, 40))["status"] == "FAIL"  # floor p99 ten times
 
 
 def test_the_cached_figures_are_shown_but_do_not_decide_goal_two():
