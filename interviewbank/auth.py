@@ -11,6 +11,9 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
 
 
 class SignInThrottleBackend(AxesStandaloneBackend):
@@ -101,3 +104,18 @@ def _user_with_permissions_sql() -> str:
         f"ARRAY({names.format(permission_ids=group_ids)}) AS group_permission_names "
         f"FROM {q(user_model._meta.db_table)} u WHERE u.{q(user_model._meta.pk.column)} = %s"
     )
+
+
+class TokenWithPermissionsAuthentication(TokenAuthentication):
+    """DRF's API-token sign-in, loading the person with their permissions as sessions do:
+    two queries (the token, then the person) instead of three."""
+
+    def authenticate_credentials(self, key: str) -> tuple:
+        token = self.get_model().objects.filter(key=key).first()
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        user = PermissionsWithUserBackend().get_user(token.user_id)
+        if user is None:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        token.user = user
+        return user, token

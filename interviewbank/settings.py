@@ -189,7 +189,7 @@ SEARCH_TIMEOUT_MS = env_int("SEARCH_TIMEOUT_MS", 2000)
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing login a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "interviewbank.auth.TokenWithPermissionsAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -6,15 +6,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from interviewbank.auth import PermissionsWithUserBackend
+from tests.helpers import token_client
 
 AUTH_TABLES = ("auth_user", "auth_permission", "auth_group")
+
+
+def auth_queries_in(captured: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if any(t in q["sql"] for t in AUTH_TABLES)]
 
 
 def auth_queries(client, path: str) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200
-    return [q["sql"] for q in captured.captured_queries if any(t in q["sql"] for t in AUTH_TABLES)]
+    return auth_queries_in(captured)
 
 
 def test_a_signed_in_page_finds_who_is_asking_and_what_they_may_do_in_one_query(
@@ -67,3 +72,30 @@ def test_a_superuser_may_do_everything(django_user_model, is_superuser):
     person = django_user_model.objects.create_user("sam", is_superuser=is_superuser)
     loaded = PermissionsWithUserBackend().get_user(person.pk)
     assert loaded.has_perm("questions.change_question") is is_superuser
+
+
+def test_an_api_token_brings_the_person_and_their_permissions_in_two_queries(recruiter, seed_bank):
+    client = token_client(recruiter)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/api/v1/questions/")
+    assert response.status_code == 200
+    signing_in = [q["sql"] for q in captured.captured_queries if "authtoken_token" in q["sql"]]
+    signing_in += auth_queries_in(captured)
+    assert len(signing_in) == 2
+
+
+def test_an_api_token_of_a_deactivated_account_is_refused(recruiter, seed_bank):
+    client = token_client(recruiter)
+    recruiter.is_active = False
+    recruiter.save()
+    response = client.get("/api/v1/questions/")
+    assert response.status_code == 401
+    assert "inactive" in response.json()["detail"]
+
+
+def test_an_unknown_api_token_is_refused(db):
+    from django.test import Client
+
+    response = Client(headers={"Authorization": "Token nope"}).get("/api/v1/questions/")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Invalid token."
