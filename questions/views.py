@@ -213,14 +213,14 @@ def search(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _search_page(params: QueryDict, partial: bool) -> SearchPage:
-    form = SearchForm(params)
+def _search_page(asked: QueryDict, partial: bool) -> SearchPage:
+    form = SearchForm(asked)
     status = 200 if form.is_valid() else 400
     # Fields that did not validate are left out, so the page still shows what it can.
     data = form.cleaned_data
     query = data.get("q") or ""
     filters = {name: data.get(name) or "" for name in SearchForm.FILTERS}
-    page_number = _page_number(params.get("page"))
+    page_number = _page_number(asked.get("page"))
     per_page = settings.QUESTIONS_PER_PAGE
     result = question_search(
         query,
