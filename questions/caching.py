@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import OuterRef
 from django.http import HttpRequest, HttpResponse
 
@@ -135,14 +135,47 @@ def competency_counts() -> list[Competency]:
 def role_counts() -> list[Role]:
     """Every role by title, each with `question_count` of active questions, counted up to
     COUNT_LIMIT + 1."""
-    return cached_bank(
-        "role-counts",
-        lambda: list(
-            Role.objects.annotate(
-                question_count=capped_count(Question.objects.active().filter(roles=OuterRef("pk")))
-            ).order_by("title")
-        ),
+    return cached_bank("role-counts", _count_role_questions)
+
+
+def _count_role_questions() -> list[Role]:
+    alias = router.db_for_read(Role)
+    roles = Role.objects.using(alias).annotate(
+        question_count=capped_count(Question.objects.active().filter(roles=OuterRef("pk")))
     )
+    # Left to itself the planner merge-joins each role's links with every question in id
+    # order until 1,001 match (140 ms at 100k questions); looking each linked question up
+    # by its key stops after those 1,001 (about 3 ms a role at any size).
+    with lookups_by_key(alias):
+        return list(roles.order_by("title"))
+
+
+@contextmanager
+def lookups_by_key(alias: str) -> Iterator[None]:
+    """Run the queries inside as nested loops over indexes: no merge, hash or bitmap joins,
+    no sequential scans, for as long as the block lasts."""
+    settings_changed = (
+        "enable_mergejoin",
+        "enable_hashjoin",
+        "enable_bitmapscan",
+        "enable_seqscan",
+    )
+    connection = connections[alias]
+    nested = connection.in_atomic_block
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config(name, 'off', true) FROM unnest(%s::text[]) AS name",
+            [list(settings_changed)],
+        )
+        yield
+        # Set for the transaction: inside a caller's, put them back. (After an error the
+        # savepoint's rollback does.)
+        if nested:
+            cursor.execute(
+                "SELECT set_config(name, reset_val, true) FROM pg_settings "
+                "WHERE name = ANY(%s::text[])",
+                [list(settings_changed)],
+            )
 
 
 def role_competency_counts(role: Role) -> list[Competency]:

@@ -95,3 +95,33 @@ class TestPages:
 def test_a_competency_with_no_questions_counts_zero(db):
     Competency.objects.create(slug="empty", name="Empty", display_order=99)
     assert count_upto(Question.objects.filter(competency__slug="empty")) == 0
+
+
+class TestRoleCounts:
+    def test_they_count_active_questions_and_stop_past_the_limit(
+        self, strategy, ops_manager, monkeypatch
+    ):
+        from questions.caching import role_counts
+
+        monkeypatch.setattr(counting, "COUNT_LIMIT", 3)
+        for number in range(5):
+            question = Question.objects.create(
+                text=f"Role count question {number}?",
+                guidance="g",
+                competency=strategy,
+                is_active=number != 0,
+            )
+            question.roles.add(ops_manager)
+        assert [(role.slug, role.question_count) for role in role_counts()] == [
+            (ops_manager.slug, 4)  # 4 active: shown as "3+"
+        ]
+
+    def test_the_planners_settings_are_as_they_were_afterwards(self, ops_manager):
+        from questions.caching import role_counts
+
+        role_counts()
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_mergejoin")
+            assert cursor.fetchone()[0] == "on"
+            cursor.execute("SHOW enable_seqscan")
+            assert cursor.fetchone()[0] == "on"
