@@ -90,15 +90,18 @@ def cached_bank(
     *parts: object,
     timeout: int | None = None,
     using: str | None = None,
+    keep: Callable[[T], bool] = lambda value: True,
 ) -> T:
-    """`build()`, kept in the cache until the bank changes (or `timeout` seconds pass)."""
+    """`build()`, kept in the cache until the bank changes (or `timeout` seconds pass),
+    unless `keep(value)` says it is not worth keeping."""
     key = bank_cache_key(name, *parts, using=using)
     if key is None:
         return build()
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = build()
-        cache.set(key, value, settings.BANK_CACHE_SECONDS if timeout is None else timeout)
+        if keep(value):
+            cache.set(key, value, settings.BANK_CACHE_SECONDS if timeout is None else timeout)
     return value
 
 
@@ -154,28 +157,27 @@ def _count_role_questions() -> list[Role]:
 def lookups_by_key(alias: str) -> Iterator[None]:
     """Run the queries inside as nested loops over indexes: no merge, hash or bitmap joins,
     no sequential scans, for as long as the block lasts."""
-    settings_changed = (
-        "enable_mergejoin",
-        "enable_hashjoin",
-        "enable_bitmapscan",
-        "enable_seqscan",
-    )
-    connection = connections[alias]
-    nested = connection.in_atomic_block
-    with transaction.atomic(using=alias), connection.cursor() as cursor:
+    names = ("enable_mergejoin", "enable_hashjoin", "enable_bitmapscan", "enable_seqscan")
+    nested = connections[alias].in_atomic_block
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute(
-            "SELECT set_config(name, 'off', true) FROM unnest(%s::text[]) AS name",
-            [list(settings_changed)],
+            "SELECT set_config(name, 'off', true) FROM unnest(%s::text[]) AS name", [list(names)]
         )
         yield
-        # Set for the transaction: inside a caller's, put them back. (After an error the
-        # savepoint's rollback does.)
         if nested:
-            cursor.execute(
-                "SELECT set_config(name, reset_val, true) FROM pg_settings "
-                "WHERE name = ANY(%s::text[])",
-                [list(settings_changed)],
-            )
+            restore_settings(alias, names)
+
+
+def restore_settings(alias: str, names: tuple[str, ...]) -> None:
+    """Put back settings changed with `set_config(..., true)` inside a caller's transaction,
+    which would otherwise keep them until it ends. (After an error, the savepoint's rollback
+    puts them back.)"""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config(name, reset_val, true) FROM pg_settings "
+            "WHERE name = ANY(%s::text[])",
+            [list(names)],
+        )
 
 
 def role_competency_counts(role: Role) -> list[Competency]:

@@ -49,11 +49,10 @@ from dataclasses import dataclass, field, replace
 import psycopg.errors
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQueryField
-from django.core.cache import cache
 from django.db import OperationalError, connections, router, transaction
 from django.db.models.expressions import RawSQL
 
-from questions.caching import bank_cache_key
+from questions.caching import cached_bank, restore_settings
 from questions.models import Competency, Question, QuestionType, SearchTerm
 
 # Longer queries are cut here, with a notice: nobody types more, and it bounds the work.
@@ -81,6 +80,8 @@ GIN_POSTINGS_BUDGET = 150_000
 # Rows at most whose phrases, exclusions or other words are checked after the GIN index
 # found them.
 EXAMINE_LIMIT = 4_000
+# What a search sets for its own transaction (see _analyse), put back when nested.
+SEARCH_SETTINGS = ("statement_timeout", "enable_seqscan", "jit")
 # The least number of candidates each word of a relaxed search may contribute.
 MIN_SHARE = 100
 # Fewer strict matches than this and the search is relaxed (when it has several words).
@@ -324,14 +325,16 @@ def question_search(
     alias = router.db_for_read(Question)
     arguments = (cleaned, competency, role, question_type, level, active_only, limit, offset)
     # The notices too: a query cut to the limit says so, the same words typed short do not.
-    key = bank_cache_key("search", *arguments, tuple(notices), using=alias)
-    found = cache.get(key) if key else None
-    if found is None:
-        found = _search(cleaned, notices, alias, *arguments[1:])
+    return cached_bank(
+        "search",
+        lambda: _search(cleaned, notices, alias, *arguments[1:]),
+        *arguments,
+        tuple(notices),
+        timeout=settings.SEARCH_CACHE_SECONDS,
+        using=alias,
         # A search stopped by its time-out may well finish next time.
-        if key and not found.timed_out:
-            cache.set(key, found, settings.SEARCH_CACHE_SECONDS)
-    return found
+        keep=lambda found: not found.timed_out,
+    )
 
 
 def _search(
@@ -361,7 +364,7 @@ def _search(
         with transaction.atomic(using=alias):
             found = _run(result, cleaned, groups, filters, alias)
             if nested:
-                _restore_settings(alias)
+                restore_settings(alias, SEARCH_SETTINGS)
             return found
     except OperationalError as error:
         if not isinstance(error.__cause__, psycopg.errors.QueryCanceled):
@@ -370,16 +373,6 @@ def _search(
             "The search took too long and was stopped. Try more specific words or a filter."
         )
         return replace(result, questions=[], timed_out=True)
-
-
-def _restore_settings(alias: str) -> None:
-    """Put back the settings a search changed, when it ran inside a caller's transaction
-    (which would otherwise keep them until it ends)."""
-    with connections[alias].cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config(name, reset_val, true) FROM pg_settings "
-            "WHERE name IN ('statement_timeout', 'enable_seqscan', 'jit')"
-        )
 
 
 def clean_query(query: str) -> tuple[str, list[str]]:

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,7 +18,6 @@ from rest_framework.authtoken.models import Token
 from questions import kits
 from questions.access import browse_required, can_browse
 from questions.caching import (
-    bank_cache_key,
     cached_bank,
     competencies,
     competency_counts,
@@ -195,13 +193,14 @@ def search(request: HttpRequest) -> HttpResponse:
     result is, and a repeated search only wraps it in the visitor's header.
     """
     partial = bool(request.htmx and not request.htmx.history_restore_request)
-    asked = [request.GET.get(name, "") for name in SEARCH_PARAMETERS]
-    key = bank_cache_key("search-page", partial, *asked)
-    page = cache.get(key) if key else None
-    if page is None:
-        page = _search_page(request.GET, partial)
-        if key and page.cacheable:
-            cache.set(key, page, settings.SEARCH_CACHE_SECONDS)
+    page = cached_bank(
+        "search-page",
+        lambda: _search_page(request.GET, partial),
+        partial,
+        *(request.GET.get(name, "") for name in SEARCH_PARAMETERS),
+        timeout=settings.SEARCH_CACHE_SECONDS,
+        keep=lambda page: page.cacheable,
+    )
     # The HTML was escaped when rendered; a cache may hand it back as plain text.
     content = mark_safe(page.content)
     if partial:
