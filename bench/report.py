@@ -57,8 +57,6 @@ def print_size(label: str, result: dict) -> None:
             f"({_x(hammered['floor_p99_ms'], cached['targets'][FLOOR]['p99_ms_loaded'])} its "
             f"p99 alone at 8)."
         )
-    if not result["api_search"]:
-        print("The API has no search parameter yet: API search is not measured.")
 
 
 def _table(targets: dict) -> None:

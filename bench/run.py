@@ -360,7 +360,6 @@ def _measure(label: str, url: str, env: dict[str, str], probe: dict, plan: Plan)
         "questions": probe["questions"],
         "active": probe["active"],
         "words": probe["words"],
-        "api_search": probe["api_search"],
         "rounds": rounds,
         "targets": {
             t.name: {
