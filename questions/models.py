@@ -214,7 +214,16 @@ class Question(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["competency", "id"], name="question_competency_idx"),
+            # Pages list and count the questions on offer by competency in id order: this
+            # index answers that alone, without reading the table. is_active is carried, not
+            # searchable: as a condition of its own (a partial index, or a key column a skip
+            # scan can use), search, which turns sequential scans off, could read the whole
+            # index in place of the full-text one.
+            models.Index(
+                fields=["competency", "id"],
+                include=["is_active"],
+                name="question_competency_active_idx",
+            ),
             GinIndex(fields=["search_vector"], name="question_search_vector_idx"),
         ]
 
