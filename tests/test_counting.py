@@ -97,21 +97,26 @@ def test_a_competency_with_no_questions_counts_zero(db):
     assert count_upto(Question.objects.filter(competency__slug="empty")) == 0
 
 
+@pytest.fixture
+def role_questions(strategy, ops_manager, monkeypatch):
+    """Five strategy questions for the role, the first retired, and one not for it; counts
+    stop past 3."""
+    monkeypatch.setattr(counting, "COUNT_LIMIT", 3)
+    for number in range(6):
+        question = Question.objects.create(
+            text=f"Role count question {number}?",
+            guidance="g",
+            competency=strategy,
+            is_active=number != 0,
+        )
+        if number < 5:
+            question.roles.add(ops_manager)
+
+
 class TestRoleCounts:
-    def test_they_count_active_questions_and_stop_past_the_limit(
-        self, strategy, ops_manager, monkeypatch
-    ):
+    def test_they_count_active_questions_and_stop_past_the_limit(self, role_questions, ops_manager):
         from questions.caching import role_counts
 
-        monkeypatch.setattr(counting, "COUNT_LIMIT", 3)
-        for number in range(5):
-            question = Question.objects.create(
-                text=f"Role count question {number}?",
-                guidance="g",
-                competency=strategy,
-                is_active=number != 0,
-            )
-            question.roles.add(ops_manager)
         assert [(role.slug, role.question_count) for role in role_counts()] == [
             (ops_manager.slug, 4)  # 4 active: shown as "3+"
         ]
@@ -132,20 +137,10 @@ class TestRoleCompetencyCounts:
     in id order, merged until the cap, whatever the size of the bank (migration 0009)."""
 
     def test_they_count_the_roles_active_questions_in_each_competency(
-        self, strategy, ops_manager, monkeypatch
+        self, role_questions, strategy, ops_manager
     ):
         from questions.caching import role_competency_counts
 
-        monkeypatch.setattr(counting, "COUNT_LIMIT", 3)
-        for number in range(6):
-            question = Question.objects.create(
-                text=f"Role and competency count question {number}?",
-                guidance="g",
-                competency=strategy,
-                is_active=number != 0,
-            )
-            if number < 5:
-                question.roles.add(ops_manager)
         counts = {c.slug: c.question_count for c in role_competency_counts(ops_manager)}
         assert counts == {strategy.slug: 4}  # 4 active with the role: shown as "3+"
 
