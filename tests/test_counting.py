@@ -146,7 +146,7 @@ class TestRoleCompetencyCounts:
 
     def test_the_indexes_it_merges_are_in_id_order(self, db):
         # At a million questions the planner merges these two (role pages: 35-390 ms before,
-        # 5-12 ms after, on a cache miss); a bank this small is read whole whatever exists.
+        # 6-13 ms after, on a cache miss); a bank this small is read whole whatever exists.
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)",
