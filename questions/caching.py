@@ -156,16 +156,25 @@ def _count_role_questions() -> list[Role]:
 @contextmanager
 def lookups_by_key(alias: str) -> Iterator[None]:
     """Run the queries inside as nested loops over indexes: no merge, hash or bitmap joins,
-    no sequential scans, for as long as the block lasts."""
-    names = ("enable_mergejoin", "enable_hashjoin", "enable_bitmapscan", "enable_seqscan")
+    no sequential scans, for as long as the block lasts. Each is planned afresh, as a plan
+    a prepared statement kept from elsewhere would not follow these settings."""
+    values = {
+        "enable_mergejoin": "off",
+        "enable_hashjoin": "off",
+        "enable_bitmapscan": "off",
+        "enable_seqscan": "off",
+        "plan_cache_mode": "force_custom_plan",
+    }
     nested = connections[alias].in_atomic_block
     with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute(
-            "SELECT set_config(name, 'off', true) FROM unnest(%s::text[]) AS name", [list(names)]
+            "SELECT set_config(name, value, true) "
+            "FROM unnest(%s::text[], %s::text[]) AS setting(name, value)",
+            [list(values), list(values.values())],
         )
         yield
         if nested:
-            restore_settings(alias, names)
+            restore_settings(alias, tuple(values))
 
 
 def restore_settings(alias: str, names: tuple[str, ...]) -> None:

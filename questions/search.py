@@ -81,7 +81,7 @@ GIN_POSTINGS_BUDGET = 150_000
 # found them.
 EXAMINE_LIMIT = 4_000
 # What a search sets for its own transaction (see _analyse), put back when nested.
-SEARCH_SETTINGS = ("statement_timeout", "enable_seqscan", "jit")
+SEARCH_SETTINGS = ("statement_timeout", "enable_seqscan", "jit", "plan_cache_mode")
 # The least number of candidates each word of a relaxed search may contribute.
 MIN_SHARE = 100
 # Fewer strict matches than this and the search is relaxed (when it has several words).
@@ -653,7 +653,9 @@ def _analyse(groups: list[list[Term]], alias: str) -> tuple[list[_Group], dict[T
     The transaction gets the search's `statement_timeout`, and no sequential scans of the
     whole table: with a LIMIT, the planner may bet on finding enough matches early in a
     scan, a bet that loses badly for words rarer than its statistics suggest. JIT is off
-    because compiling costs more than these short queries take.
+    because compiling costs more than these short queries take. Every query is planned for
+    its own words, even when its statement is prepared: a plan made for no word in
+    particular cannot know how common the words are.
 
     One query: the vocabulary is looked up by exact word, by English stem (so "managing"
     is known because "management" is) and, for unknown words only, by trigram similarity
@@ -673,6 +675,7 @@ def _analyse(groups: list[list[Term]], alias: str) -> tuple[list[_Group], dict[T
         SELECT set_config('statement_timeout', %s, true),
                set_config('enable_seqscan', 'off', true),
                set_config('jit', 'off', true),
+               set_config('plan_cache_mode', 'force_custom_plan', true),
                (SELECT greatest(reltuples, 0)::bigint FROM pg_class
                 WHERE oid = '{Question._meta.db_table}'::regclass),
         (SELECT json_agg(json_build_object(
