@@ -457,15 +457,21 @@ class _Filters:
     level: str | None
     active_only: bool
 
-    def sql(self) -> tuple[str, list]:
-        """A WHERE fragment over the question table aliased `q`."""
+    def sql(self, *, found_by_text: bool = False) -> tuple[str, list]:
+        """A WHERE fragment over the question table aliased `q`.
+
+        `found_by_text`: the rows come from the full-text index, and the competency is
+        checked on them. Otherwise the planner may read all of the competency's questions
+        (a sixth of the bank) through an index of their own, to AND with the text index's
+        rows or to check each one: 44 ms of a 72 ms search at a million questions.
+        """
         parts, params = [], []
         if self.active_only:
             parts.append("q.is_active")
         if self.competency:
-            parts.append(
-                f"q.competency_id = (SELECT id FROM {Competency._meta.db_table} WHERE slug = %s)"
-            )
+            # `+ 0` makes it an expression no index answers.
+            column = "q.competency_id + 0" if found_by_text else "q.competency_id"
+            parts.append(f"{column} = (SELECT id FROM {Competency._meta.db_table} WHERE slug = %s)")
             params.append(self.competency)
         if self.question_type:
             parts.append("q.question_type = %s")
@@ -887,7 +893,8 @@ def _scan(
     as many matches as allowed (`keep`), means more matches may exist.
     """
     table = Question._meta.db_table
-    filter_sql, filter_params = filters.sql()
+    newest = group.scans_newest(share)
+    filter_sql, filter_params = filters.sql(found_by_text=not newest)
     exact_sql, exact_params = _Sql.group(group)
     keep = max(CANDIDATE_LIMIT // share, MIN_SHARE) + 1
     columns = (
@@ -901,7 +908,7 @@ def _scan(
         or len(indexed) < len(group.clauses)
         or any(term.phrase for clause in group.clauses for term in clause.alternatives)
     )
-    if group.scans_newest(share):
+    if newest:
         examine = SCAN_LIMIT // share
         where_sql, where_params = filter_sql, filter_params
         order = "ORDER BY q.id DESC"
