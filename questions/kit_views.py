@@ -268,8 +268,10 @@ def _builder_context(kit: Kit) -> dict[str, Any]:
     items = list(kits.kit_items(kit))
     competencies = list(Competency.objects.all())
     for item in items:
-        if item.changed_in_bank:
-            item.diff = kits.kit_item_diff(item)
+        # Set on every item, as the template asks: a missing attribute is a slow lookup
+        # for Django's templates, several per item of a 60-question kit.
+        item.diff = kits.kit_item_diff(item) if item.changed_in_bank else None
+        item.edit_form = None  # the form with its errors, after a failed edit
     return {
         "kit": kit,
         "items": items,

@@ -217,6 +217,17 @@ class TestBuilder:
         assert "vendor/sortablejs-1.15.7/Sortable.min.js" in page
         assert "questions/kits.js" in page
 
+    def test_item_ids_and_addresses_are_never_written_with_thousands_separators(
+        self, owner_client, kit, settings
+    ):
+        settings.USE_THOUSAND_SEPARATOR = True
+        item = kit.items.get(position=1)
+        kit.items.filter(pk=item.pk).update(id=12345)
+        page = body(owner_client.get(url(kit)))
+        assert 'id="item-12345"' in page and 'id="minutes-12345"' in page
+        assert f'action="/kits/{kit.code}/items/12345/edit/"' in page
+        assert "12,345" not in page
+
     @pytest.mark.parametrize("size", [5, 60])
     def test_query_count_does_not_grow_with_the_kit(
         self, owner_client, owner, strategy, django_assert_max_num_queries, size
