@@ -134,14 +134,6 @@ else:
 
     DATABASE_URL = localdb.database_url()
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=env_int("CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
-
 
 def database_options() -> dict:
     """psycopg options for every database alias.
@@ -162,7 +154,17 @@ def database_options() -> dict:
     return options
 
 
-DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **database_options()}
+def database(url: str) -> dict:
+    """One database alias: the URL's server and options, persistent health-checked
+    connections, and the options every alias shares."""
+    settings = dj_database_url.parse(
+        url, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    settings["OPTIONS"] = {**settings.get("OPTIONS", {}), **database_options()}
+    return settings
+
+
+DATABASES = {"default": database(DATABASE_URL)}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -392,10 +394,7 @@ SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 60)
 # Read replicas (comma-separated URLs): browsing and search read from one of them, picked
 # per request; writes, kits, accounts and sessions stay on the primary (interviewbank/routers.py).
 for _number, _url in enumerate(env_list("DATABASE_REPLICA_URL"), start=1):
-    DATABASES[f"replica{_number}"] = dj_database_url.parse(
-        _url, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
-    )
-    DATABASES[f"replica{_number}"]["OPTIONS"] = database_options()
+    DATABASES[f"replica{_number}"] = database(_url)
     # Test runs point each replica at the test database instead of creating one.
     DATABASES[f"replica{_number}"]["TEST"] = {"MIRROR": "default"}
 DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
