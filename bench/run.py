@@ -12,7 +12,7 @@ except that workers are not recycled every 1,000 requests, which would measure D
 starting up and hide memory growth. Each page is
 measured one request at a time (median, p95), the pages taking turns so noise hits them
 alike; then under load at 8 connections (req/s, p99); then the floor while the slowest
-search is hammered. All of it twice: with the bank cache's entries expiring at once (what
+search is hammered. All of it twice: with the bank cache off (what
 a cache miss costs: the work goals 1, 3 and 5 bound), then, shorter, with the cache on as
 served (the load goal 2 is judged on: a hammered page repeats one request). Queries per
 request come from bench/probe.py. The report (bench/report.py) prints each figure with its
@@ -55,7 +55,7 @@ CONNECTIONS = 8
 # As interviewbank/gunicorn.conf.py counts them for `make serve`.
 WORKERS = int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) * 2 + 1)
 # Cached counts, pages and search results would answer every repeated request: the work a
-# search does is measured with entries expiring at once, and a second, shorter pass
+# search does is measured with the cache off, and a second, shorter pass
 # measures the app as served.
 CACHE_OFF = {"BANK_CACHE_SECONDS": "0", "SEARCH_CACHE_SECONDS": "0"}
 

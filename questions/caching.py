@@ -93,7 +93,13 @@ def cached_bank(
     keep: Callable[[T], bool] = lambda value: True,
 ) -> T:
     """`build()`, kept in the cache until the bank changes (or `timeout` seconds pass),
-    unless `keep(value)` says it is not worth keeping."""
+    unless `keep(value)` says it is not worth keeping.
+
+    A timeout of 0 turns caching off, as for Django's cache: the value is built and nothing
+    is read, pickled or stored (nor the bank version read for its key)."""
+    timeout = settings.BANK_CACHE_SECONDS if timeout is None else timeout
+    if timeout <= 0:
+        return build()
     key = bank_cache_key(name, *parts, using=using)
     if key is None:
         return build()
@@ -101,7 +107,7 @@ def cached_bank(
     if value is _MISSING:
         value = build()
         if keep(value):
-            cache.set(key, value, settings.BANK_CACHE_SECONDS if timeout is None else timeout)
+            cache.set(key, value, timeout)
     return value
 
 

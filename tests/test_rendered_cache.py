@@ -2,6 +2,7 @@
 rendered again, and a change to the bank shows at once."""
 
 import pytest
+from django.core.cache import cache
 
 from questions.models import Question
 
@@ -75,6 +76,21 @@ class TestSearchResults:
         recruiter_client.get("/search/?q=forecasting")
         other = recruiter_client.get("/search/?q=forecasting&competency=leadership")
         assert "questions/_results.html" in rendered(other)
+
+
+class TestCachingTurnedOff:
+    def test_a_timeout_of_zero_builds_every_time_and_stores_nothing(
+        self, forecasting, recruiter_client, settings, monkeypatch
+    ):
+        settings.BANK_CACHE_SECONDS = settings.SEARCH_CACHE_SECONDS = 0
+        stored = []
+        monkeypatch.setattr(cache, "set", lambda *args, **kwargs: stored.append(args))
+        for _ in range(2):
+            response = recruiter_client.get("/search/?q=forecasting")
+            assert "questions/_results.html" in rendered(response)
+            assert forecasting.slug in response.content.decode()
+        assert recruiter_client.get("/").status_code == 200
+        assert stored == []
 
 
 class TestCompetencyCards:
