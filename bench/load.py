@@ -24,6 +24,8 @@ class Target:
     name: str
     path: str
     samples: list[float] = field(default_factory=list)  # seconds, one request at a time
+    # The server to ask, when not the one measure_alone() is given.
+    client: Client | None = None
 
 
 @dataclass
@@ -57,8 +59,11 @@ class Client:
         return response.status, time.perf_counter() - started
 
 
-def measure_alone(client: Client, targets: list[Target], *, rounds: int, max_seconds: float) -> int:
-    """Request every target in turn, round after round, so noise hits them all alike.
+def measure_alone(
+    client: Client | None, targets: list[Target], *, rounds: int, max_seconds: float
+) -> int:
+    """Request every target in turn (from its own client, if it has one), round after round,
+    so noise hits them all alike.
 
     Stops after `rounds` rounds or `max_seconds` (at least 20 rounds). Returns rounds run.
     """
@@ -66,7 +71,7 @@ def measure_alone(client: Client, targets: list[Target], *, rounds: int, max_sec
     done = 0
     while done < rounds and (done < 20 or time.monotonic() - started < max_seconds):
         for target in targets:
-            status, seconds = client.get(target.path)
+            status, seconds = (target.client or client).get(target.path)
             if status != 200:
                 raise RuntimeError(f"GET {target.path} answered {status}, not 200.")
             target.samples.append(seconds)

@@ -31,7 +31,7 @@ import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -58,6 +58,8 @@ WORKERS = int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) * 2 + 1
 # search does is measured with the cache off, and a second, shorter pass
 # measures the app as served.
 CACHE_OFF = {"BANK_CACHE_SECONDS": "0", "SEARCH_CACHE_SECONDS": "0"}
+# Sizes whose pages goal 3 compares, served at once and requested in alternation.
+SIDE_BY_SIDE = ("100k", "1m")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -85,6 +87,7 @@ def main(argv: list[str] | None = None) -> None:
         "sizes": {},
     }
     secret = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
+    served_sizes = {}
     with Server() as server:
         collected = False
         for label in labels:
@@ -107,7 +110,11 @@ def main(argv: list[str] | None = None) -> None:
             }
             result["fill"] = fill
             run["sizes"][label] = result
+            served_sizes[label] = ({**env, **CACHE_OFF}, probe)
             report.print_size(label, result)
+        if all(label in served_sizes for label in SIDE_BY_SIDE):
+            run["side_by_side"] = _side_by_side(served_sizes, plan)
+            report.print_side_by_side(run["side_by_side"])
     run["machine"]["load_average_after"] = os.getloadavg()
     run["goals"] = report.goals(run)
     report.print_goals(run["goals"])
@@ -386,6 +393,56 @@ def _measure(label: str, url: str, env: dict[str, str], probe: dict, plan: Plan)
         "workers_peak_mib": peaks,
         "database_sessions_opened": sessions_after - sessions_before,
         "persistent_connections": env.get("CONN_MAX_AGE", "60") != "0",
+    }
+
+
+def _side_by_side(served_sizes: dict[str, tuple[dict, dict]], plan: Plan) -> dict:
+    """Goal 3's pages at 100k and 1M, cache off, both sizes served at once and each page
+    requested at one size, then at the other, round after round.
+
+    Measured one size after the other, minutes apart, the two sizes' figures also differ by
+    whatever the machine was doing meanwhile (10 to 15% on a shared machine, enough to
+    decide the goal); alternating requests puts the same noise on both.
+    """
+    names = [report.ONE_ROW, *report.FLAT_PAGES]
+    with ExitStack() as stack:
+        clients = {}
+        for label in SIDE_BY_SIDE:
+            env, probe = served_sizes[label]
+            port, _ = stack.enter_context(_served(env, f"{label}-side-by-side"))
+            clients[label] = load.Client(port, probe["cookie"])
+        paths = {
+            label: {
+                t["name"]: t["path"]
+                for t in served_sizes[label][1]["targets"]
+                if t["name"] in names or t["name"].startswith(report.SEARCH)
+            }
+            for label in SIDE_BY_SIDE
+        }
+        pages = [name for name in paths[SIDE_BY_SIDE[0]] if name in paths[SIDE_BY_SIDE[1]]]
+        print(
+            f"\n== {' and '.join(SIDE_BY_SIDE)} side by side, cache off: {len(pages)} pages, "
+            "each at one size then the other…",
+            flush=True,
+        )
+        for label, client in clients.items():  # warm every worker of both servers
+            load.measure_alone(
+                client, [load.Target(n, paths[label][n]) for n in pages], rounds=5, max_seconds=0
+            )
+        targets = [
+            load.Target(f"{label} {name}", paths[label][name], client=clients[label])
+            for name in pages
+            for label in SIDE_BY_SIDE
+        ]
+        rounds = load.measure_alone(
+            None, targets, rounds=plan.rounds, max_seconds=plan.alone_seconds
+        )
+    medians = {t.name: load.median(t.samples) * 1e3 for t in targets}
+    return {
+        "rounds": rounds,
+        "pages": {
+            name: {label: medians[f"{label} {name}"] for label in SIDE_BY_SIDE} for name in pages
+        },
     }
 
 

@@ -1,6 +1,7 @@
-"""`make bench` judges goal 2 as served, and shows what every request missing the cache costs."""
+"""`make bench` judges goal 2 as served, goal 3 on the sizes measured side by side, and shows
+what every request missing the cache costs."""
 
-from bench import report
+from bench import load, report
 
 
 def size(search_rate: float, floor_p99_hammered: float) -> dict:
@@ -42,3 +43,60 @@ def test_goal_two_is_not_measured_without_the_pass_with_the_cache_on():
     # A passing cache-miss pass alone does not stand in for the served figures.
     check = report._goal_no_starvation(size(900, 4))
     assert check["status"] == "NOT MEASURED"
+
+
+def side_by_side(sentence_at_1m: float, one_row_at_1m: float = 10.0) -> dict:
+    return {
+        "rounds": 100,
+        "pages": {
+            "one row": {"100k": 10.0, "1m": one_row_at_1m},
+            "browse": {"100k": 20.0, "1m": 21.0},
+            "search: sentence": {"100k": 30.0, "1m": sentence_at_1m},
+        },
+    }
+
+
+def test_goal_three_compares_the_sizes_measured_side_by_side_as_they_are():
+    assert report._goal_flat_at_1m(None, None, side_by_side(44.9))["status"] == "PASS"
+    check = report._goal_flat_at_1m(None, None, side_by_side(45.3))
+    assert check["status"] == "FAIL"
+    assert check["details"][-1] == "search: sentence: 30.0 → 45.3 ms, 1.51×"
+    # The one-row page is shown, not judged, and no longer divides the others.
+    check = report._goal_flat_at_1m(None, None, side_by_side(44.9, one_row_at_1m=20.0))
+    assert check["status"] == "PASS"
+    assert "one row (not judged): 10.0 → 20.0 ms, 2.00×" in check["details"]
+
+
+def test_goal_three_falls_back_to_each_size_against_its_own_one_row_page():
+    def alone(one_row: float, sentence: float) -> dict:
+        return {
+            "targets": {
+                "one row": {"median_ms": one_row},
+                "search: sentence": {"median_ms": sentence},
+            }
+        }
+
+    # 1.6 times slower at 1M, but so is the one-row page measured minutes later.
+    check = report._goal_flat_at_1m(alone(10, 30), alone(16, 48))
+    assert check["status"] == "PASS"
+    assert report._goal_flat_at_1m(alone(10, 30), alone(10, 48))["status"] == "FAIL"
+
+
+def test_measuring_alone_asks_each_target_its_own_server_in_turn():
+    asked = []
+
+    class Server:
+        def __init__(self, name):
+            self.name = name
+
+        def get(self, path, timeout=30):
+            asked.append((self.name, path))
+            return 200, 0.01
+
+    targets = [
+        load.Target("100k sentence", "/search/?q=a", client=Server("100k")),
+        load.Target("1m sentence", "/search/?q=b", client=Server("1m")),
+    ]
+    assert load.measure_alone(None, targets, rounds=2, max_seconds=0) == 2
+    assert asked == [("100k", "/search/?q=a"), ("1m", "/search/?q=b")] * 2
+    assert [len(target.samples) for target in targets] == [2, 2]
