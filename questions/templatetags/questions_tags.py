@@ -22,9 +22,15 @@ def highlight(value: object) -> SafeString:
     first; only the sentinel characters the search put around matches become markup.
     """
     escaped = escape("" if value is None else str(value))
-    marked = _MARKED.sub(r"<mark>\1</mark>", escaped)
+    marked = _MARKED.sub(_as_mark, escaped)
     # Stray sentinels (unbalanced, or typed into a question) carry no meaning.
     return mark_safe(marked.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_STOP, ""))
+
+
+def _as_mark(match: re.Match) -> str:
+    # A function rather than a replacement template: `re` expands a template anew for each
+    # match, which cost twice the escaping and the rest of highlighting together.
+    return f"<mark>{match[1]}</mark>"
 
 
 @register.filter
