@@ -583,6 +583,21 @@ class _Sql:
         return cls.join("&&", parts)
 
     @classmethod
+    def each_clause(cls, clauses: tuple[_Clause, ...], *, coarse: bool = False) -> tuple[str, list]:
+        """`q.search_vector` matches each clause, rarest first, one condition per clause.
+
+        Each condition is a key of its own to the GIN index, which then skips through the
+        commoner words' lists to the rows the rarer ones have. Given one tsquery of all the
+        clauses, it merged every list of words and related words instead: the sentence
+        "handle warehouse delays before a holiday sale" took 4.9 ms in the index rather than
+        2.9 at 100,000 questions, 56 rather than 30 at a million.
+        """
+        ordered = sorted(clauses, key=lambda clause: clause.matches)
+        parts = [cls.clause(clause, coarse=coarse) for clause in ordered]
+        sql = " AND ".join(f"q.search_vector @@ {part}" for part, _ in parts)
+        return sql, [param for _, params in parts for param in params]
+
+    @classmethod
     def query(cls, groups: list[_Group], *, coarse: bool = False) -> tuple[str, list]:
         return cls.join("||", [cls.group(group, coarse=coarse) for group in groups])
 
@@ -914,16 +929,17 @@ def _scan(
         order = "ORDER BY q.id DESC"
     elif needs_check:
         examine = EXAMINE_LIMIT // share
-        coarse_sql, coarse_params = _Sql.group(_Group(indexed, ()), coarse=True)
-        where_sql = f"q.search_vector @@ {coarse_sql} AND {filter_sql}"
+        coarse_sql, coarse_params = _Sql.each_clause(indexed, coarse=True)
+        where_sql = f"{coarse_sql} AND {filter_sql}"
         where_params = [*coarse_params, *filter_params]
         order = ""
     else:
+        each_sql, each_params = _Sql.each_clause(group.clauses)
         sql = (
             f"(SELECT {columns}, true AS hit, false AS at_bound FROM {table} q "
-            f"WHERE q.search_vector @@ {exact_sql} AND {filter_sql} LIMIT {keep})"
+            f"WHERE {each_sql} AND {filter_sql} LIMIT {keep})"
         )
-        return sql, [*columns_params, *exact_params, *filter_params]
+        return sql, [*columns_params, *each_params, *filter_params]
     # A bounded run of rows, numbered as read; matches are kept, and so is the last row
     # the budget allows, to tell that the bound was reached.
     sql = (
