@@ -1,9 +1,18 @@
-"""Page addresses built around a slug are the ones Django's reverse() gives."""
+"""Page addresses built around a slug or a kit item are the ones Django's reverse() gives."""
+
+import uuid
 
 import pytest
 from django.urls import reverse, set_script_prefix
 
-from questions.links import slug_url
+from questions.links import kit_item_url, slug_url
+
+KIT_ITEM_ROUTES = [
+    "questions:kit-item-edit",
+    "questions:kit-move",
+    "questions:kit-remove",
+    "questions:kit-item-wording",
+]
 
 
 @pytest.mark.parametrize("viewname", ["questions:detail", "questions:competency", "questions:role"])
@@ -27,3 +36,24 @@ def test_models_link_through_it(pricing_question):
         "questions:detail", args=[pricing_question.slug]
     )
     assert pricing_question.competency.get_absolute_url() == "/competencies/strategy/"
+
+
+@pytest.mark.parametrize("viewname", KIT_ITEM_ROUTES)
+@pytest.mark.parametrize("prefix", ["/", "/bank/"])
+def test_kit_item_addresses_match_reverse(viewname, prefix):
+    set_script_prefix(prefix)
+    try:
+        for code, item_id in [(uuid.uuid4(), 1), (uuid.uuid4(), 9_876_543_210), (uuid.uuid4(), 0)]:
+            expected = reverse(viewname, args=[code, item_id])
+            assert kit_item_url(viewname, code, item_id) == expected
+            assert kit_item_url(viewname, str(code), str(item_id)) == expected
+    finally:
+        set_script_prefix("/")
+
+
+@pytest.mark.parametrize(
+    "code, item_id", [("../admin", 1), (uuid.uuid4(), -1), (uuid.uuid4(), "1/x")]
+)
+def test_a_kit_item_address_takes_only_a_kit_code_and_an_item_number(code, item_id):
+    with pytest.raises(ValueError):
+        kit_item_url("questions:kit-move", code, item_id)

@@ -1,4 +1,4 @@
-"""Template filters for the question pages."""
+"""Template filters and tags for the question pages."""
 
 import re
 
@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from questions import counting
+from questions import counting, links
 from questions.search import HIGHLIGHT_START, HIGHLIGHT_STOP
 
 register = template.Library()
@@ -45,3 +45,9 @@ def capped(count: int) -> str:
     """A count made with `counting.capped_count`: "1,000+" past COUNT_LIMIT."""
     limit = counting.COUNT_LIMIT
     return count_label(min(count, limit), at_least=count > limit)
+
+
+@register.simple_tag
+def kit_item_url(viewname: str, code: object, item_id: object) -> str:
+    """`{% url viewname code item_id %}` for a kit item's routes, without resolving it anew."""
+    return links.kit_item_url(viewname, code, item_id)
