@@ -14,10 +14,11 @@ measured one request at a time (median, p95), the pages taking turns so noise hi
 alike; then under load at 8 connections (req/s, p99); then the floor while the slowest
 search is hammered. All of it twice: with the bank cache off (what
 a cache miss costs: the work goals 1, 3 and 5 bound), then, shorter, with the cache on as
-served (the load goal 2 is judged on: a hammered page repeats one request). Queries per
-request come from bench/probe.py. The report (bench/report.py) prints each figure with its
-ratio to the floor, checks the issue's six goals, and writes the same as JSON under
-bench/results/.
+served (the load goal 2 is judged on: a hammered page repeats one request). With 100k and
+1m both measured, goal 3's pages are then requested at one size and the other in turn,
+both served at once (see _side_by_side). Queries per request come from bench/probe.py.
+The report (bench/report.py) prints each figure with its ratio to the floor, checks the
+issue's six goals, and writes the same as JSON under bench/results/.
 """
 
 from __future__ import annotations
