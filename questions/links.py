@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-_MARKER = "slug-goes-here"
+_SLUG_MARKER = "slug-goes-here"
 _CODE_MARKER = uuid.UUID(int=0)
 _ITEM_MARKER = 9_876_543_210
 
@@ -18,14 +18,8 @@ def slug_url(viewname: str, slug: str) -> str:
     each address from scratch cost more than the rest of a card. The address around the
     slug is resolved once per route (and script prefix) and the slug put in its place.
     """
-    before, after = _around_slug(viewname, get_script_prefix(), get_urlconf())
+    before, after = _around(viewname, (_SLUG_MARKER,), get_script_prefix(), get_urlconf())
     return f"{before}{quote(slug, safe='')}{after}"
-
-
-@functools.cache
-def _around_slug(viewname: str, script_prefix: str, urlconf: str | None) -> tuple[str, str]:
-    before, after = reverse(viewname, args=[_MARKER], urlconf=urlconf).split(_MARKER)
-    return before, after
 
 
 def kit_item_url(viewname: str, code: uuid.UUID | str, item_id: int) -> str:
@@ -40,15 +34,19 @@ def kit_item_url(viewname: str, code: uuid.UUID | str, item_id: int) -> str:
     item_id = int(item_id)
     if item_id < 0:
         raise ValueError(f"An item id is a positive number, not {item_id}.")
-    before, middle, after = _around_kit_item(viewname, get_script_prefix(), get_urlconf())
+    markers = (_CODE_MARKER, _ITEM_MARKER)
+    before, middle, after = _around(viewname, markers, get_script_prefix(), get_urlconf())
     return f"{before}{code}{middle}{item_id}{after}"
 
 
 @functools.cache
-def _around_kit_item(
-    viewname: str, script_prefix: str, urlconf: str | None
-) -> tuple[str, str, str]:
-    url = reverse(viewname, args=[_CODE_MARKER, _ITEM_MARKER], urlconf=urlconf)
-    before, rest = url.split(str(_CODE_MARKER))
-    middle, after = rest.split(str(_ITEM_MARKER))
-    return before, middle, after
+def _around(
+    viewname: str, markers: tuple[object, ...], script_prefix: str, urlconf: str | None
+) -> tuple[str, ...]:
+    """The pieces of `viewname`'s address around each of its arguments, in order."""
+    rest = reverse(viewname, args=markers, urlconf=urlconf)
+    pieces = []
+    for marker in markers:
+        piece, rest = rest.split(str(marker))
+        pieces.append(piece)
+    return (*pieces, rest)

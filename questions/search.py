@@ -576,10 +576,10 @@ class _Sql:
         return cls.any_of(clause.alternatives, coarse=coarse)
 
     @classmethod
-    def group(cls, group: _Group, *, coarse: bool = False) -> tuple[str, list]:
-        parts = [cls.clause(clause, coarse=coarse) for clause in group.clauses]
-        if not coarse:
-            parts += [("!!" + sql, params) for sql, params in map(cls.term, group.excluded)]
+    def group(cls, group: _Group) -> tuple[str, list]:
+        """Every clause of the group, phrases exact, and none of its excluded terms."""
+        parts = [cls.clause(clause) for clause in group.clauses]
+        parts += [("!!" + sql, params) for sql, params in map(cls.term, group.excluded)]
         return cls.join("&&", parts)
 
     @classmethod
@@ -596,10 +596,6 @@ class _Sql:
         parts = [cls.clause(clause, coarse=coarse) for clause in ordered]
         sql = " AND ".join(f"q.search_vector @@ {part}" for part, _ in parts)
         return sql, [param for _, params in parts for param in params]
-
-    @classmethod
-    def query(cls, groups: list[_Group], *, coarse: bool = False) -> tuple[str, list]:
-        return cls.join("||", [cls.group(group, coarse=coarse) for group in groups])
 
     @classmethod
     def rank(cls, groups: list[_Group]) -> tuple[str, list]:
@@ -910,7 +906,6 @@ def _scan(
     table = Question._meta.db_table
     newest = group.scans_newest(share)
     filter_sql, filter_params = filters.sql(found_by_text=not newest)
-    exact_sql, exact_params = _Sql.group(group)
     keep = max(CANDIDATE_LIMIT // share, MIN_SHARE) + 1
     columns = (
         f"q.id, q.slug, q.competency_id, q.question_type, {coverage[0]} AS coverage, "
@@ -942,6 +937,7 @@ def _scan(
         return sql, [*columns_params, *each_params, *filter_params]
     # A bounded run of rows, numbered as read; matches are kept, and so is the last row
     # the budget allows, to tell that the bound was reached.
+    exact_sql, exact_params = _Sql.group(group)
     sql = (
         f"(SELECT {columns}, q.search_vector @@ {exact_sql} AS hit, "
         f"q.position = {examine} AS at_bound "
