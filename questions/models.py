@@ -18,6 +18,10 @@ SLUG_MAX_LENGTH = 80
 # Question text is in a case-insensitive unique index, whose entries PostgreSQL caps at
 # about 2,700 bytes: a limit here turns an over-long question into a form error, not a crash.
 QUESTION_TEXT_MAX_LENGTH = 500
+# The full-text index keys each question by its shard of this many ids as well as by its
+# words, so that a search for words common together can look in the newest shards alone
+# and skip straight to them in the words' lists (questions/search.py).
+SEARCH_SHARD_IDS = 2**17
 GUIDANCE_MAX_LENGTH = 4000
 # Long enough to read, short enough for a link; leaves room for a "-2" suffix.
 SLUG_BASE_LENGTH = 60
@@ -224,7 +228,14 @@ class Question(models.Model):
                 include=["is_active"],
                 name="question_competency_active_idx",
             ),
-            GinIndex(fields=["search_vector"], name="question_search_vector_idx"),
+            # It answers conditions on the words alone as well as with the shard.
+            GinIndex(
+                models.ExpressionWrapper(
+                    models.F("id") / SEARCH_SHARD_IDS, output_field=models.BigIntegerField()
+                ),
+                "search_vector",
+                name="question_search_vector_idx",
+            ),
         ]
 
     def __str__(self) -> str:
