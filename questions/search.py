@@ -277,6 +277,8 @@ class SearchResult:
     corrected_query: str | None = None
     competency_facets: list[Facet] = field(default_factory=list)
     type_facets: list[Facet] = field(default_factory=list)
+    # Only the newest shards of the bank were looked in (see SHARD_POSTINGS).
+    newest_shards_only: bool = False
     # Sentences for the person searching: cut query, ignored words, time-out.
     notices: list[str] = field(default_factory=list)
     timed_out: bool = False
@@ -324,8 +326,9 @@ def question_search(
     Database queries, whatever the window size: none for a blank query; otherwise one to
     read the bank version (none when the calling view has read it already), and, unless
     the same search is in the cache, one more when it has no searchable words, otherwise
-    three (four when the search is relaxed) in a transaction of their own (plus one to
-    restore settings when called inside the caller's transaction).
+    three in a transaction of their own (one more when the newest shards alone had too few
+    matches, one more when the search is relaxed; plus one to restore settings when called
+    inside the caller's transaction).
     """
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, min(int(offset), CANDIDATE_LIMIT))
@@ -673,6 +676,10 @@ def _run(
     if corrections:
         result.corrected_query = _corrected(cleaned, corrections)
     strict = _find(analysed, filters, alias, relaxed=False, result=result)
+    if strict.total < RELAX_BELOW and strict.newest_shards_only:
+        # Too few in the newest shards: the whole bank, within the other bounds, before
+        # settling for questions with only some of the words.
+        strict = _find(analysed, filters, alias, relaxed=False, result=result, everywhere=True)
     found = strict
     if strict.total < RELAX_BELOW and len(analysed) == 1 and len(analysed[0].clauses) > 1:
         relaxed = _find(analysed, filters, alias, relaxed=True, result=result)
@@ -830,9 +837,18 @@ def _corrected(cleaned: str, corrections: dict[Term, str]) -> str:
 
 
 def _find(
-    groups: list[_Group], filters: _Filters, alias: str, *, relaxed: bool, result: SearchResult
+    groups: list[_Group],
+    filters: _Filters,
+    alias: str,
+    *,
+    relaxed: bool,
+    result: SearchResult,
+    everywhere: bool = False,
 ) -> SearchResult:
-    """One query: bounded candidates with their rank, the window's ids, total and facets."""
+    """One query: bounded candidates with their rank, the window's ids, total and facets.
+
+    `everywhere`: never only the newest shards.
+    """
     coverage = _Sql.coverage(groups)
     rank = _Sql.rank(groups)
     if relaxed:
@@ -845,7 +861,15 @@ def _find(
         share = 1
         parts = groups
     scans = [
-        _scan(part, filters, coverage=coverage, rank=rank, share=share, tag=tag)
+        _scan(
+            part,
+            filters,
+            coverage=coverage,
+            rank=rank,
+            share=share,
+            tag=tag,
+            everywhere=everywhere,
+        )
         for tag, part in enumerate(parts)
     ]
     candidates_sql = " UNION ALL ".join(sql for sql, _, _ in scans)
@@ -883,13 +907,15 @@ def _find(
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         found, scan_capped, complete, ids, competencies, types = cursor.fetchone()
+    newest_shards_only = any(part for *_, part in scans)
     # Older shards left unread may hold more matches.
-    capped = bool(scan_capped) or found > CANDIDATE_LIMIT or any(part for *_, part in scans)
+    capped = bool(scan_capped) or found > CANDIDATE_LIMIT or newest_shards_only
     return replace(
         result,
         questions=list(ids),  # ids for now; _load() turns them into questions
         total=min(found, CANDIDATE_LIMIT),
         total_is_lower_bound=capped,
+        newest_shards_only=newest_shards_only,
         complete=complete,
         competency_facets=[
             Facet(item["slug"], item["name"], item["count"], capped) for item in competencies or []
@@ -911,6 +937,7 @@ def _scan(
     rank: tuple[str, list],
     share: int,
     tag: int,
+    everywhere: bool = False,
 ) -> tuple[str, list, bool]:
     """Candidates for one group (or one word of a relaxed search), with bounded work, and
     whether only the newest shards were looked in.
@@ -944,7 +971,7 @@ def _scan(
         or len(indexed) < len(group.clauses)
         or any(term.phrase for clause in group.clauses for term in clause.alternatives)
     )
-    shards = () if newest else group.newest_shards(share)
+    shards = () if newest or everywhere else group.newest_shards(share)
     if shards:
         # One condition per shard, so that each is a key to the index: the planner ORs
         # the index's findings for each. The shard must be a bigint, as in the index.

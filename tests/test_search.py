@@ -425,6 +425,14 @@ class TestBoundedWork:
         assert "question_search_vector_idx" in found
         assert any(f"(id / {SEARCH_SHARD_IDS}) = '3'::bigint" in line for line in conditions)
 
+        # Too few there, and the whole bank is searched before settling for some words.
+        new[0].delete()
+        cache.clear()
+        widened = question_search("seasonal carrier", limit=100)
+        assert set(slugs(widened)) == {q.slug for q in old + new[1:]}
+        assert not widened.partial
+        assert not widened.total_is_lower_bound
+
     def test_the_newest_shards_read_are_those_whose_part_of_the_lists_fits(self):
         clause = search._Clause(search.Term("sale"), matches=113_000)
         eight_shards = search._Group((clause,), (), 1_000_000, 8 * SEARCH_SHARD_IDS - 1)
