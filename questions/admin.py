@@ -12,7 +12,7 @@ from django.utils import formats as date_formats
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, JSON, XLSX
+from import_export.formats.base_formats import JSON
 from import_export.forms import ExportForm
 from import_export.results import Result
 from simple_history.admin import SimpleHistoryAdmin
@@ -23,6 +23,7 @@ from questions.importing import import_report
 from questions.models import Competency, ImportUpload, Kit, KitItem, Question, Role
 from questions.quality import similar_questions, wording_warnings
 from questions.resources import QuestionResource
+from questions.spreadsheets import SafeCSV, SafeXLSX
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -119,7 +120,8 @@ class QuestionAdmin(ImportExportMixin, HistoryAdmin):
 
     # Import and export (django-import-export): the changelist's filters and search apply.
     resource_classes = [QuestionResource]
-    formats = [CSV, JSON, XLSX]
+    # Text that would start a formula stays text when the file is opened in a spreadsheet.
+    formats = [SafeCSV, JSON, SafeXLSX]
     # The plain form: the one that picks columns needs inline script, and a round trip
     # needs every column anyway.
     export_form_class = ExportForm
@@ -180,7 +182,7 @@ class QuestionAdmin(ImportExportMixin, HistoryAdmin):
 
     def get_export_data(self, file_format: Any, request: HttpRequest, queryset: QuerySet, **kwargs):
         # A byte-order mark lets spreadsheet programs read the CSV as UTF-8 (curly quotes, accents).
-        if isinstance(file_format, CSV):
+        if isinstance(file_format, SafeCSV):
             kwargs["encoding"] = "utf-8-sig"
         return super().get_export_data(file_format, request, queryset, **kwargs)
 

