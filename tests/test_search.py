@@ -357,15 +357,7 @@ class TestBoundedWork:
         """Each word is common, so each alone reads the newest questions; together they are
         in only the oldest few, which that window would miss."""
         strategy = Competency.objects.get(slug="strategy")
-        old = Question.objects.bulk_create(
-            Question(
-                slug=f"old-pairing-{n}",
-                text=f"How do you plan seasonal staffing and carrier capacity {n}?",
-                guidance="Plans ahead.",
-                competency=strategy,
-            )
-            for n in range(3)
-        )
+        old = pairing_questions("old")
         Question.objects.bulk_create(
             Question(
                 slug=f"newer-{word}-{n}",
@@ -390,26 +382,13 @@ class TestBoundedWork:
     def test_long_lists_are_read_for_the_newest_shards_only_and_say_so(
         self, seed_bank, monkeypatch
     ):
-        strategy = Competency.objects.get(slug="strategy")
-
-        def questions(label):
-            return Question.objects.bulk_create(
-                Question(
-                    slug=f"{label}-pairing-{n}",
-                    text=f"How do you plan seasonal carrier capacity, {label} case {n}?",
-                    guidance="Plans ahead.",
-                    competency=strategy,
-                )
-                for n in range(3)
-            )
-
-        old = questions("older")
+        old = pairing_questions("older")
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence('questions_question', 'id'), %s)",
                 [3 * SEARCH_SHARD_IDS],
             )
-        new = questions("newer")
+        new = pairing_questions("newer")
         everywhere = question_search("seasonal carrier", limit=100)
         assert set(slugs(everywhere)) == {q.slug for q in old + new}
         assert not everywhere.total_is_lower_bound
@@ -579,6 +558,20 @@ class TestBoundedWork:
         plans = explained("candidate")
         assert "Index Scan Backward using questions_question_pkey" in plans["find"][0]
         assert "Seq Scan on questions_question" not in plans["find"][0]
+
+
+def pairing_questions(label: str) -> list[Question]:
+    """Three questions with both "seasonal" and "carrier", slugged `<label>-pairing-<n>`."""
+    strategy = Competency.objects.get(slug="strategy")
+    return Question.objects.bulk_create(
+        Question(
+            slug=f"{label}-pairing-{n}",
+            text=f"How do you plan seasonal staffing and carrier capacity, {label} case {n}?",
+            guidance="Plans ahead.",
+            competency=strategy,
+        )
+        for n in range(3)
+    )
 
 
 def explained(query: str, **filters: str) -> dict[str, list[str]]:
