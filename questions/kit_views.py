@@ -199,6 +199,7 @@ def kit_detail(request: HttpRequest, code) -> HttpResponse:
         template = "questions/_kit_bank_results.html"
     else:
         template = "questions/kit_builder.html"
+        context.update(_pending_undo(request, kit))
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
@@ -292,10 +293,21 @@ def _answer_change(
     items_region: bool = True,
     item_with_errors: KitItem | None = None,
     form: KitItemForm | None = None,
+    undo_token: str = "",
 ) -> HttpResponse:
-    """htmx: the parts of the builder this change affects. Plain post: back to the builder."""
+    """htmx: the parts of the builder this change affects. Plain post: back to the builder.
+
+    `undo_token` (a removal's) adds an "Undo" button beside the message.
+    """
     if not request.htmx:
-        (messages.error if error else messages.success)(request, message)
+        if undo_token:
+            request.session[UNDO_SESSION_KEY] = {
+                "kit": str(kit.code),
+                "token": undo_token,
+                "message": message,
+            }
+        else:
+            (messages.error if error else messages.success)(request, message)
         return redirect(_back(request, kit) + (f"#{anchor}" if anchor else ""))
     if not Kit.objects.filter(pk=kit.pk).exists():
         raise Http404("This kit no longer exists.")
@@ -307,6 +319,7 @@ def _answer_change(
         item_with_errors=None,
         bank_rows=[(question, context["in_kit"].get(question.pk)) for question in questions],
         here=_back(request, kit),
+        undo_token=undo_token,
     )
     if item_with_errors is not None:
         # The fresh copy of the item, so the re-rendered form sits among current data.
@@ -317,6 +330,17 @@ def _answer_change(
     response = render(request, "questions/_kit_update.html", context, status=400 if error else 200)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+# Without JavaScript, a removal redirects to the builder, which offers its "Undo" once.
+UNDO_SESSION_KEY = "kit_undo_removal"
+
+
+def _pending_undo(request: HttpRequest, kit: Kit) -> dict[str, str]:
+    pending = request.session.pop(UNDO_SESSION_KEY, None)
+    if not pending or pending.get("kit") != str(kit.code):
+        return {}
+    return {"undo_token": pending["token"], "undo_message": pending["message"]}
 
 
 def _back(request: HttpRequest, kit: Kit) -> str:
@@ -358,15 +382,34 @@ def kit_add(request: HttpRequest, code) -> HttpResponse:
 def kit_remove(request: HttpRequest, code, item_id: int) -> HttpResponse:
     item = _own_item(request, code, item_id)
     try:
-        kits.kit_remove_item(item=item)
+        removed = kits.kit_remove_item(item=item)
     except kits.KitError as error:
         return _answer_change(request, item.kit, message=error.message, error=True)
     return _answer_change(
         request,
         item.kit,
-        message=f"Removed “{_short(item.pinned_text)}”.",
+        message=f"Removed “{_short(removed.pinned_text)}”.",
         questions=(item.question,),
-        anchor="kit-items-region",
+        anchor="kit-status",
+        undo_token=kits.removal_token(removed),
+    )
+
+
+@require_POST
+@login_required
+def kit_restore(request: HttpRequest, code) -> HttpResponse:
+    """Undo a removal: the item back in its place, as it was."""
+    kit = _own_kit(request, code)
+    try:
+        item = kits.kit_restore_item(kit=kit, token=request.POST.get("token", ""))
+    except kits.KitError as error:
+        return _answer_change(request, kit, message=error.message, error=True)
+    return _answer_change(
+        request,
+        kit,
+        message=f"Put “{_short(item.pinned_text)}” back as question {item.position}.",
+        questions=(item.question,),
+        anchor=f"item-{item.pk}",
     )
 
 

@@ -13,8 +13,10 @@ import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
@@ -36,6 +38,9 @@ from questions.models import (
 from questions.spreadsheets import neutralised
 
 DEFAULT_TARGET_MINUTES = 45
+# How long after removing a question "Undo" can put it back.
+UNDO_REMOVAL_SECONDS = 15 * 60
+_UNDO_REMOVAL_SALT = "questions.kits.undo-removal"
 # Balancing leaves this share of the slot for introductions and the candidate's questions.
 BALANCE_RESERVE_SHARE = 0.2
 TITLE_MAX_LENGTH = Kit._meta.get_field("title").max_length
@@ -451,14 +456,80 @@ def kit_add_question(
     return item
 
 
-def kit_remove_item(*, item: KitItem) -> None:
-    """Take an item out of its kit and close the gap in positions."""
+def kit_remove_item(*, item: KitItem) -> KitItem:
+    """Take an item out of its kit and close the gap in positions; return it as it was."""
     with transaction.atomic():
         kit = _lock(item.kit)
         item = _current_item(kit, item)
         item.delete()
         kit.items.filter(position__gt=item.position).update(position=F("position") - 1)
         _touch(kit)
+    return item
+
+
+def removal_token(item: KitItem) -> str:
+    """A signed copy of an item just removed, for `kit_restore_item` to put it back as it was.
+
+    Signed rather than stored: nothing is kept for removals nobody undoes, and the copy
+    cannot be altered to put other wording in a kit.
+    """
+    return signing.dumps(
+        {
+            "kit": item.kit_id,
+            "question": item.question_id,
+            "position": item.position,
+            "minutes": item.minutes,
+            "note": item.note,
+            "pinned_text": item.pinned_text,
+            "pinned_guidance": item.pinned_guidance,
+            "seen_text": item.seen_text,
+            "seen_guidance": item.seen_guidance,
+            "added_at": item.added_at.isoformat(),
+        },
+        salt=_UNDO_REMOVAL_SALT,
+        compress=True,
+    )
+
+
+def kit_restore_item(*, kit: Kit, token: str) -> KitItem:
+    """Put a removed item back where it was, with its minutes, note and pinned wording."""
+    try:
+        removed = signing.loads(token, salt=_UNDO_REMOVAL_SALT, max_age=UNDO_REMOVAL_SECONDS)
+    except signing.SignatureExpired as error:
+        raise KitError(
+            "It is too late to undo that removal. Add the question again from the bank."
+        ) from error
+    except signing.BadSignature as error:
+        raise KitError(
+            "That removal cannot be undone. Add the question again from the bank."
+        ) from error
+    if removed["kit"] != kit.pk:
+        raise KitError("That removal was from another kit.")
+    with transaction.atomic():
+        kit = _lock(kit)
+        question = Question.objects.filter(pk=removed["question"]).first()
+        if question is None:
+            raise KitError("That question is no longer in the bank.")
+        if kit.items.filter(question=question).exists():
+            raise KitError("That question is already in this kit.")
+        position = min(removed["position"], kit.items.count() + 1)
+        kit.items.filter(position__gte=position).update(position=F("position") + 1)
+        item = KitItem.objects.create(
+            kit=kit,
+            question=question,
+            position=position,
+            minutes=removed["minutes"],
+            note=removed["note"],
+            pinned_text=removed["pinned_text"],
+            pinned_guidance=removed["pinned_guidance"],
+            seen_text=removed["seen_text"],
+            seen_guidance=removed["seen_guidance"],
+        )
+        # Still the question chosen then, not just now (added_at is set on creation).
+        item.added_at = datetime.fromisoformat(removed["added_at"])
+        KitItem.objects.filter(pk=item.pk).update(added_at=item.added_at)
+        _touch(kit)
+    return item
 
 
 def kit_move_item(*, item: KitItem, direction: Literal["up", "down"]) -> KitItem:

@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("kits/<uuid:code>/items/<int:item_id>/move/", kit_views.kit_move, name="kit-move"),
     path("kits/<uuid:code>/items/<int:item_id>/remove/", kit_views.kit_remove, name="kit-remove"),
+    path("kits/<uuid:code>/items/restore/", kit_views.kit_restore, name="kit-restore"),
     path(
         "kits/<uuid:code>/items/<int:item_id>/wording/",
         kit_views.kit_item_wording,

@@ -319,6 +319,39 @@ class TestAddAndRemove:
         assert response.status_code == 302
         assert kit.items.count() == 1
 
+    def test_a_removal_offers_undo_which_puts_the_item_back_with_htmx(self, owner_client, kit):
+        item = kit.items.get(position=1)
+        page = body(owner_client.post(url(kit, f"items/{item.pk}/remove/"), headers=HTMX))
+        assert 'id="kit-undo"' in page
+        token = re.search(r'name="token" value="([^"]+)"', page)[1]
+        response = owner_client.post(url(kit, "items/restore/"), {"token": token}, headers=HTMX)
+        assert response.status_code == 200
+        assert "back as question 1" in body(response)
+        assert 'id="kit-undo"' not in body(response)
+        assert kit.items.get(position=1).pk != item.pk  # a new row, in the old place
+        assert kit.items.get(position=1).question_id == item.question_id
+        assert kit.items.count() == 2
+
+    def test_a_removal_offers_undo_without_javascript(self, owner_client, kit):
+        item = kit.items.get(position=1)
+        response = owner_client.post(url(kit, f"items/{item.pk}/remove/"))
+        assert response["Location"].endswith("#kit-status")
+        page = body(owner_client.get(url(kit)))
+        assert "Removed “" in page and 'id="kit-undo"' in page
+        # Offered once: the page after does not offer it again.
+        assert 'id="kit-undo"' not in body(owner_client.get(url(kit)))
+        token = re.search(r'name="token" value="([^"]+)"', page)[1]
+        response = owner_client.post(url(kit, "items/restore/"), {"token": token})
+        assert response.status_code == 302
+        assert kit.items.count() == 2
+        assert "back as question 1" in body(owner_client.get(url(kit)))
+
+    def test_an_undo_that_cannot_be_done_says_why(self, owner_client, kit):
+        response = owner_client.post(url(kit, "items/restore/"), {"token": "forged"}, headers=HTMX)
+        assert response.status_code == 400
+        assert "cannot be undone" in body(response)
+        assert kit.items.count() == 2
+
     def test_removing_an_item_twice_is_a_404(self, owner_client, kit):
         item = kit.items.get(position=1)
         owner_client.post(url(kit, f"items/{item.pk}/remove/"))
@@ -741,6 +774,7 @@ OWNER_PAGES = ["", "edit/", "balance/", "delete/", "items/{item}/edit/"]
 CHANGES = [
     ("items/", {"question": "{spare}"}),
     ("items/{item}/remove/", {}),
+    ("items/restore/", {"token": "{undo}"}),
     ("items/{item}/move/", {"direction": "down"}),
     ("items/{item}/edit/", {"minutes": "3"}),
     ("items/{item}/wording/", {"choice": "keep"}),
@@ -755,7 +789,12 @@ CHANGES = [
 
 
 def fill_in(text: str, kit: Kit, spare: Question) -> str:
-    return text.format(item=kit.items.get(position=1).pk, spare=spare.slug)
+    undo = ""
+    if "{undo}" in text:  # the spare question, added and removed
+        undo = kits.removal_token(
+            kits.kit_remove_item(item=kits.kit_add_question(kit=kit, question=spare))
+        )
+    return text.format(item=kit.items.get(position=1).pk, spare=spare.slug, undo=undo)
 
 
 class TestAccess:

@@ -161,6 +161,46 @@ class TestRemoveAndOrder:
             kits.kit_remove_item(item=item)
         assert positions(five) == [1, 2, 3, 4]
 
+    def test_undoing_a_removal_puts_the_item_back_as_it_was(self, five):
+        item = five.items.get(position=2)
+        kits.kit_update_item(item=item, minutes=9, note="Probe the trade-offs.")
+        Question.objects.filter(pk=item.question_id).update(text="Reworded since.")
+        before = KitItem.objects.filter(pk=item.pk).values(
+            "question", "position", "minutes", "note", "pinned_text", "added_at"
+        )[0]
+        token = kits.removal_token(kits.kit_remove_item(item=item))
+        restored = kits.kit_restore_item(kit=five, token=token)
+        after = KitItem.objects.filter(pk=restored.pk).values(*before)[0]
+        assert after == before  # the wording it was pinned with, not the bank's new one
+        assert order(five) == [f"strategy-q-{n}" for n in range(5)]
+        assert positions(five) == [1, 2, 3, 4, 5]
+
+    def test_an_undo_goes_to_the_end_when_the_kit_got_shorter(self, five):
+        last = five.items.get(position=5)
+        token = kits.removal_token(kits.kit_remove_item(item=last))
+        kits.kit_remove_item(item=five.items.get(position=1))
+        kits.kit_restore_item(kit=five, token=token)
+        assert order(five) == [f"strategy-q-{n}" for n in (1, 2, 3, 4)]
+        assert positions(five) == [1, 2, 3, 4]
+
+    def test_an_undo_works_once(self, five):
+        token = kits.removal_token(kits.kit_remove_item(item=five.items.get(position=2)))
+        kits.kit_restore_item(kit=five, token=token)
+        with pytest.raises(KitError, match="already in this kit"):
+            kits.kit_restore_item(kit=five, token=token)
+        assert positions(five) == [1, 2, 3, 4, 5]
+
+    def test_an_undo_is_refused_when_late_forged_or_for_another_kit(self, five, kit, monkeypatch):
+        token = kits.removal_token(kits.kit_remove_item(item=five.items.get(position=2)))
+        with pytest.raises(KitError, match="another kit"):
+            kits.kit_restore_item(kit=kit, token=token)
+        with pytest.raises(KitError, match="cannot be undone"):
+            kits.kit_restore_item(kit=five, token=token[:-3] + "abc")
+        monkeypatch.setattr(kits, "UNDO_REMOVAL_SECONDS", -1)
+        with pytest.raises(KitError, match="too late"):
+            kits.kit_restore_item(kit=five, token=token)
+        assert positions(five) == [1, 2, 3, 4]
+
     def test_moving_up_and_down_swaps_with_the_neighbour(self, five):
         third = five.items.get(position=3)
         assert kits.kit_move_item(item=third, direction="up").position == 2

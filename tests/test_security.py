@@ -122,9 +122,13 @@ def audit(html: str) -> list[str]:
 
 
 def kit_targets(kit: Kit, spare: Question) -> dict:
-    """Placeholders for a kit's URLs. The kit is shared; `revoked` is a link turned off."""
+    """Placeholders for a kit's URLs. The kit is shared; `revoked` is a link turned off;
+    `undo` puts back the spare question, added and removed."""
     revoked = kits.kit_share(kit=kit).share_token
     kits.kit_revoke_share(kit=kit)
+    undo = kits.removal_token(
+        kits.kit_remove_item(item=kits.kit_add_question(kit=kit, question=spare))
+    )
     items = list(kit.items.order_by("position"))
     return {
         "kit": kit.code,
@@ -133,6 +137,7 @@ def kit_targets(kit: Kit, spare: Question) -> dict:
         "spare": spare.slug,
         "share": kits.kit_share(kit=kit).share_token,
         "revoked": revoked,
+        "undo": undo,
     }
 
 
@@ -426,6 +431,7 @@ KIT_CHANGES = [
     ("/kits/{kit}/balance/", {"target_minutes": "10"}),
     ("/kits/{kit}/items/", {"question": "{spare}"}),
     ("/kits/{kit}/items/{item}/remove/", {}),
+    ("/kits/{kit}/items/restore/", {"token": "{undo}"}),
     ("/kits/{kit}/items/{item}/move/", {"direction": "down"}),
     ("/kits/{kit}/items/{item}/edit/", {"minutes": "3", "note": "Taken over"}),
     ("/kits/{kit}/items/{item}/wording/", {"choice": "accept"}),
@@ -557,6 +563,7 @@ class TestEscaping:
             ("/kits/{kit}/order/", {"item": [PAYLOAD]}),
             ("/kits/{kit}/items/{item}/wording/", {"choice": "keep"}),
             ("/kits/{kit}/items/{item}/remove/", {}),
+            ("/kits/{kit}/items/restore/", {"token": "{undo}"}),
         ],
     )
     def test_builder_updates_sent_to_htmx_are_escaped(self, visitor, hostile, path, data):

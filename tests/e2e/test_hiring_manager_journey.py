@@ -142,6 +142,33 @@ def test_hiring_manager_builds_orders_times_balances_and_prints_a_kit(
         assert pdf.read(5) == b"%PDF-"
 
 
+def test_a_removed_question_comes_back_with_undo_from_the_keyboard(
+    page: Page, live_server, bank, hiring_manager_user, signed_in
+):
+    kit = kits.kit_create_from_role(
+        owner=hiring_manager_user,
+        role=Role.objects.get(),
+        title="Panel interview",
+        target_minutes=45,
+        competencies=Competency.objects.filter(slug__in=["strategy", "leadership"]),
+    )
+    signed_in(page.context, hiring_manager_user)
+    page.goto(f"{live_server.url}/kits/{kit.code}/")
+    before = item_texts(page).all_inner_texts()
+
+    page.get_by_role("button", name="Remove question 2 from the kit").focus()
+    page.keyboard.press("Enter")
+    expect(item_texts(page)).to_have_count(len(before) - 1)
+    expect(page.locator("#kit-status")).to_contain_text("Removed “")
+    # Focus waits on "Undo", so Enter straight away puts the question back in its place.
+    undo = page.get_by_role("button", name="Undo the removal")
+    expect(undo).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#kit-status")).to_contain_text("back as question 2")
+    expect(item_texts(page)).to_have_text(before)
+    expect(undo).to_have_count(0)
+
+
 def test_a_share_link_opens_signed_out_until_it_is_turned_off(
     page: Page, live_server, bank, hiring_manager_user, signed_in, new_context
 ):

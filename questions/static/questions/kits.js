@@ -10,7 +10,8 @@
     [/^move-up-(\d+)$/, ["move-up-$1", "move-down-$1"]],
     [/^move-down-(\d+)$/, ["move-down-$1", "move-up-$1"]],
     [/^(accept|keep)-(\d+)$/, ["minutes-$2"]],
-    [/^remove-(\d+)$/, ["kit-heading"]],
+    [/^remove-(\d+)$/, ["kit-undo", "kit-heading"]],
+    [/^kit-undo$/, ["kit-heading"]],
   ];
   var lastFocusId = null;
 
