@@ -2,6 +2,7 @@
 loads a signed-in person's permissions with them."""
 
 import functools
+import hashlib
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
@@ -106,12 +107,32 @@ def _user_with_permissions_sql() -> str:
     )
 
 
+def token_digest(key: str) -> str:
+    """What the database keeps of an API token: its SHA-256, cut to the key column's 40
+    characters (160 bits, as many as the token itself has). A copy of the database, or
+    of a backup, then holds no token that works."""
+    return hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+def issue_token(user) -> str:
+    """A new API token for `user`, replacing any old one. The key is returned this once;
+    only its digest is stored."""
+    from rest_framework.authtoken.models import Token  # a model: only once apps are ready
+
+    key = Token.generate_key()
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        Token.objects.create(user=user, key=token_digest(key))
+    return key
+
+
 class TokenWithPermissionsAuthentication(TokenAuthentication):
-    """DRF's API-token sign-in, loading the person with their permissions as sessions do:
-    two queries (the token, then the person) instead of three."""
+    """DRF's API-token sign-in, by the token's digest (see `token_digest`), loading the
+    person with their permissions as sessions do: two queries (the token, then the
+    person) instead of three."""
 
     def authenticate_credentials(self, key: str) -> tuple:
-        token = self.get_model().objects.filter(key=key).first()
+        token = self.get_model().objects.filter(key=token_digest(key)).first()
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         user = PermissionsWithUserBackend().get_user(token.user_id)

@@ -15,6 +15,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import JSON
 from import_export.forms import ExportForm
 from import_export.results import Result
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -311,3 +312,26 @@ class KitAdmin(admin.ModelAdmin):
     filter_horizontal = ["competencies"]
     raw_id_fields = ["owner"]
     inlines = [KitItemInline]
+
+
+# DRF's own token admin shows each key and makes new ones; keys are now kept as digests
+# (interviewbank.auth.token_digest), so one made there would be shown nowhere and work nowhere.
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Who has an API token, and since when; deleting one revokes it. People make their
+    own on their account page, where the key is shown once."""
+
+    list_display = ["user", "created"]
+    fields = ["user", "created"]
+    readonly_fields = fields
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
+from interviewbank.auth import issue_token
 from questions import kits
 from questions.access import browse_required, can_browse
 from questions.caching import (
@@ -136,10 +137,9 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 def account_token_create(request: HttpRequest) -> HttpResponse:
     """Make a new personal API token, replacing any old one, and show it this once."""
-    Token.objects.filter(user=request.user).delete()
-    token = Token.objects.create(user=request.user)
-    # Rendered, not redirected: the key is on this one response and stored nowhere else.
-    context = _account_context(request) | {"new_key": token.key}
+    key = issue_token(request.user)
+    # Rendered, not redirected: the key is on this one response and stored nowhere.
+    context = _account_context(request) | {"new_key": key}
     return render(request, "questions/account.html", context)
 
 

@@ -3,6 +3,7 @@
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
+from interviewbank.auth import token_digest
 from questions.models import Competency, Kit, KitItem, Question, Role
 
 
@@ -65,9 +66,12 @@ def fill(kit: Kit, competency: Competency, count: int) -> None:
 
 
 def token_client(user) -> Client:
-    """A client that authenticates as a script does: with the user's API token."""
-    token, _ = Token.objects.get_or_create(user=user)
-    return Client(headers={"Authorization": f"Token {token.key}"})
+    """A client that authenticates as a script does: with the user's API token (the same
+    for every client of one person, as the database keeps only its digest)."""
+    key = f"test-token-{user.pk}-{user.username}"
+    Token.objects.filter(user=user).exclude(key=token_digest(key)).delete()
+    Token.objects.get_or_create(user=user, key=token_digest(key))
+    return Client(headers={"Authorization": f"Token {key}"})
 
 
 def assert_error(response, status: int, code: str) -> dict:

@@ -1,6 +1,7 @@
 """The REST API under /api/v1/: reading the bank, editors' writes, access, errors, tokens."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -30,6 +31,13 @@ QUESTION_FIELDS = {
     "active",
     "updated",
 }
+
+
+def shown_key(response) -> str:
+    """The new API token on the account page, shown this once."""
+    return re.search(
+        r'id="new-token" class="token-value" value="([^"]+)"', response.content.decode()
+    )[1]
 
 
 def post_json(client: Client, path: str, data: dict, method: str = "post"):
@@ -688,24 +696,29 @@ class TestTokenPage:
         response = recruiter_client.post("/accounts/profile/token/")
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
-        key = Token.objects.get(user=recruiter).key
-        assert key in response.content.decode()
+        key = shown_key(response)
         assert key not in recruiter_client.get("/accounts/profile/").content.decode()
+        # The database keeps only a digest: a copy of it holds no key that works.
+        stored = Token.objects.get(user=recruiter).key
+        assert stored != key and key not in stored
+        refused = Client(headers={"Authorization": f"Token {stored}"})
+        assert refused.get("/api/v1/questions/").status_code == 401
         script = Client(headers={"Authorization": f"Token {key}"})
         assert script.get("/api/v1/questions/").status_code == 200
 
     def test_creating_again_replaces_the_old_token(self, recruiter, recruiter_client):
-        recruiter_client.post("/accounts/profile/token/")
-        old = Token.objects.get(user=recruiter).key
-        recruiter_client.post("/accounts/profile/token/")
-        new = Token.objects.get(user=recruiter).key
+        old = shown_key(recruiter_client.post("/accounts/profile/token/"))
+        new = shown_key(recruiter_client.post("/accounts/profile/token/"))
         assert new != old
+        assert (
+            Client(headers={"Authorization": f"Token {new}"}).get("/api/v1/questions/").status_code
+            == 200
+        )
         response = Client().get("/api/v1/questions/", headers={"Authorization": f"Token {old}"})
         assert response.status_code == 401
 
     def test_revoking_asks_first_then_the_token_stops_working(self, recruiter, recruiter_client):
-        recruiter_client.post("/accounts/profile/token/")
-        key = Token.objects.get(user=recruiter).key
+        key = shown_key(recruiter_client.post("/accounts/profile/token/"))
         question = recruiter_client.get("/accounts/profile/token/revoke/")
         assert question.status_code == 200
         assert "Revoke your API token?" in question.content.decode()

@@ -3,9 +3,16 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
 
-from interviewbank.auth import PermissionsWithUserBackend
+from interviewbank.auth import (
+    PermissionsWithUserBackend,
+    TokenWithPermissionsAuthentication,
+    issue_token,
+    token_digest,
+)
 from tests.helpers import token_client
 
 AUTH_TABLES = ("auth_user", "auth_permission", "auth_group")
@@ -99,3 +106,31 @@ def test_an_unknown_api_token_is_refused(db):
     response = Client(headers={"Authorization": "Token nope"}).get("/api/v1/questions/")
     assert response.status_code == 401
     assert response.json()["detail"] == "Invalid token."
+
+
+class TestTokenDigests:
+    def test_tokens_given_out_before_digests_keep_working(self, db):
+        """Migration 0011 turns each stored key into its digest; the key itself still works."""
+        before = [("questions", "0010_search_shards")]
+        executor = MigrationExecutor(connection)
+        # Runs inside the test's transaction: PostgreSQL rolls it all back afterwards.
+        executor.migrate(before)
+        old = executor.loader.project_state(
+            [*before, ("authtoken", "0004_alter_tokenproxy_options")]
+        ).apps
+        user = old.get_model("auth", "User").objects.create(username="scripted")
+        old.get_model("authtoken", "Token").objects.create(user=user, key="a1" * 20)
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+        assert Token.objects.get(user_id=user.pk).key == token_digest("a1" * 20)
+        signed_in, _ = TokenWithPermissionsAuthentication().authenticate_credentials("a1" * 20)
+        assert signed_in.username == "scripted"
+
+    def test_the_admin_lists_who_has_a_token_and_makes_none(self, admin_client, recruiter):
+        issue_token(recruiter)
+        page = admin_client.get("/admin/authtoken/tokenproxy/")
+        assert page.status_code == 200
+        assert recruiter.username in page.content.decode()
+        assert "column-key" not in page.content.decode()  # DRF's own admin lists the keys
+        assert admin_client.get("/admin/authtoken/tokenproxy/add/").status_code == 403

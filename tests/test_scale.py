@@ -16,8 +16,8 @@ from django.core.management import call_command
 from django.db import connections, models, router, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
+from interviewbank.auth import issue_token
 from interviewbank.routers import PIN_COOKIE, replica_reads
 from questions import kits
 from questions.admin import QuestionAdmin
@@ -251,7 +251,7 @@ class TestCachedPagesShowChangesAtOnce:
 
     def test_an_api_edit_shows_in_cached_search_results(self, pricing_question, editor):
         assert question_search("pricing").questions[0].guidance == pricing_question.guidance
-        api = Client(headers={"Authorization": f"Token {Token.objects.create(user=editor).key}"})
+        api = Client(headers={"Authorization": f"Token {issue_token(editor)}"})
         response = api.patch(
             f"/api/v1/questions/{pricing_question.pk}/",
             {"guidance": "Changed through the API."},
@@ -492,7 +492,7 @@ class TestRedis:
             **settings.REST_FRAMEWORK,
             "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "2/minute"},
         }
-        api = Client(headers={"Authorization": f"Token {Token.objects.create(user=recruiter).key}"})
+        api = Client(headers={"Authorization": f"Token {issue_token(recruiter)}"})
         assert [api.get("/api/v1/competencies/").status_code for _ in range(3)] == [200, 200, 429]
         assert redis_cache._cache.get_client().keys("ib-test:*throttle_user*")
 
@@ -511,7 +511,7 @@ class TestRedis:
         reader.force_login(recruiter)
         for path in ["/", "/competencies/strategy/", "/search/?q=pricing"]:
             assert reader.get(path).status_code == 200, path
-        api = Client(headers={"Authorization": f"Token {Token.objects.create(user=recruiter).key}"})
+        api = Client(headers={"Authorization": f"Token {issue_token(recruiter)}"})
         assert api.get("/api/v1/questions/").status_code == 200
 
 
