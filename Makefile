@@ -36,7 +36,7 @@ db: install
 	$(BIN)/python manage.py seed_bank
 
 run: export DEBUG ?= true
-run: export PORT
+run: export PORT := $(PORT)
 run: db
 	$(BIN)/python manage.py ensure_local_admin
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

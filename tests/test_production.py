@@ -673,3 +673,18 @@ class TestServed:
             e.get("logger") == "interviewbank.request" and e["path"] == "/" and e["status"] == 503
             for e in logged
         )
+
+
+@pytest.mark.parametrize("target", ["run", "test", "serve", "lint", "backup", "bench"])
+def test_the_make_targets_are_well_formed(target):
+    """`make -n` reads the Makefile and prints what a target would run, running nothing."""
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-n", target, "PORT=8123"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    if target == "run":
+        assert "runserver 127.0.0.1:8123" in result.stdout
