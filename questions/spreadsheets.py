@@ -17,9 +17,11 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 GUARD = "'"
 
 
-def neutralised(value: str) -> str:
+def neutralised(value: Any) -> Any:
     """The cell as CSV should hold it: text that cannot start a formula."""
-    return GUARD + value if value.startswith(FORMULA_START) else value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return GUARD + value
+    return value
 
 
 def restored(value: Any) -> Any:
@@ -27,10 +29,6 @@ def restored(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(GUARD) and value[1:].startswith(FORMULA_START):
         return value[1:]
     return value
-
-
-def _neutralised_text(cell: Any) -> Any:
-    return neutralised(cell) if isinstance(cell, str) else cell
 
 
 def _each_cell(dataset: tablib.Dataset, change) -> tablib.Dataset:
@@ -42,7 +40,7 @@ class SafeCSV(CSV):
     """CSV whose text cells never start a formula."""
 
     def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> str:
-        return super().export_data(_each_cell(dataset, _neutralised_text), **kwargs)
+        return super().export_data(_each_cell(dataset, neutralised), **kwargs)
 
     def create_dataset(self, in_stream: Any, **kwargs: Any) -> tablib.Dataset:
         return _each_cell(super().create_dataset(in_stream, **kwargs), restored)

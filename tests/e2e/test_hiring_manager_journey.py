@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 from questions import kits
-from questions.models import Competency, Role
+from questions.models import Competency, Kit, Role
 
 FORECASTING = "How would you go about forecasting demand"
 STRATEGIC = "Can you describe a strategic initiative"
@@ -145,13 +145,7 @@ def test_hiring_manager_builds_orders_times_balances_and_prints_a_kit(
 def test_a_removed_question_comes_back_with_undo_from_the_keyboard(
     page: Page, live_server, bank, hiring_manager_user, signed_in
 ):
-    kit = kits.kit_create_from_role(
-        owner=hiring_manager_user,
-        role=Role.objects.get(),
-        title="Panel interview",
-        target_minutes=45,
-        competencies=Competency.objects.filter(slug__in=["strategy", "leadership"]),
-    )
+    kit = panel_kit(hiring_manager_user)
     signed_in(page.context, hiring_manager_user)
     page.goto(f"{live_server.url}/kits/{kit.code}/")
     before = item_texts(page).all_inner_texts()
@@ -172,13 +166,7 @@ def test_a_removed_question_comes_back_with_undo_from_the_keyboard(
 def test_a_share_link_opens_signed_out_until_it_is_turned_off(
     page: Page, live_server, bank, hiring_manager_user, signed_in, new_context
 ):
-    kit = kits.kit_create_from_role(
-        owner=hiring_manager_user,
-        role=Role.objects.get(),
-        title="Panel interview",
-        target_minutes=45,
-        competencies=Competency.objects.filter(slug__in=["strategy", "leadership"]),
-    )
+    kit = panel_kit(hiring_manager_user)
     signed_in(page.context, hiring_manager_user)
     page.goto(f"{live_server.url}/kits/{kit.code}/")
     page.get_by_role("button", name="Turn on a share link").click()
@@ -203,6 +191,17 @@ def test_a_share_link_opens_signed_out_until_it_is_turned_off(
 
 
 # Steps ----------------------------------------------------------------------------------
+
+
+def panel_kit(owner) -> Kit:
+    """A 45-minute kit for the role, balanced over strategy and leadership."""
+    return kits.kit_create_from_role(
+        owner=owner,
+        role=Role.objects.get(),
+        title="Panel interview",
+        target_minutes=45,
+        competencies=Competency.objects.filter(slug__in=["strategy", "leadership"]),
+    )
 
 
 def add(bank_panel: Locator, text: str) -> None:
