@@ -19,27 +19,31 @@ help:
 	@echo "make bench  - benchmark the served app at 10k, 100k and 1M questions (SIZES=10k,100k QUICK=1)"
 	@echo "make bench-compare A=bench/results/... B=bench/results/... - compare two benchmark runs"
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+# A venv counts as made once its pip runs: one cut short (Ctrl-C, a kill) is made again.
+$(VENV)/.created:
+	@$(BIN)/python -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	@touch $@
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml $(VENV)/.created
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
 install: $(VENV)/.installed
 
-# DEBUG=true is for local development only; production sets SECRET_KEY instead.
-db: export DEBUG ?= true
-db: install
+# Local development settings for manage.py, written once (git-ignored; see manage.py).
+.env:
+	@$(PYTHON) -c "import secrets; print('# Local development only: manage.py reads this; production sets its own environment.'); print('DEBUG=true'); print('SECRET_KEY=' + secrets.token_urlsafe(50))" > $@.tmp
+	@mv $@.tmp $@
+
+db: install .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_bank
 
-run: export DEBUG ?= true
 run: export PORT := $(PORT)
 run: db
 	$(BIN)/python manage.py ensure_local_admin
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	exec $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: export SECRET_KEY ?= insecure-key-for-the-test-suite-only
 test: install
@@ -59,6 +63,7 @@ clean:
 # Production: the same steps on every app server. Servers started together take turns to
 # migrate (an advisory lock), so a rolling start never races.
 serve: export PORT := $(PORT)
+serve: export DJANGO_ENV_FILE :=
 serve: install
 	$(BIN)/python manage.py migrate_locked --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0

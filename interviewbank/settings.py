@@ -289,6 +289,16 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 2
 # Both reach beyond this site (every subdomain; browsers' built-in lists), so they are opt-in.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# `check --deploy` warns about each switch that is off. These are off on purpose, so a deploy
+# in the documented environment (README, "Production") checks clean.
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+    SILENCED_SYSTEM_CHECKS.append("security.W005")  # the domain owner's choice
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")  # likewise, and slow to undo
+if os.environ.get("SECURE_SSL_REDIRECT") and not SECURE_SSL_REDIRECT:
+    # Said explicitly: a proxy in front terminates TLS and redirects plain HTTP itself.
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
 
 # Behind a proxy that terminates TLS, name the header it sets to "https", e.g.
 # SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto. Only when the proxy always sets or strips it.

@@ -1,6 +1,8 @@
 """Shared test data: a small named bank, the seed bank, and the people access tests need."""
 
 import io
+import os
+import signal
 
 import pytest
 from django.conf import settings
@@ -9,6 +11,15 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from questions.models import Competency, Level, Question, QuestionType, Role
+
+
+def pytest_configure(config):
+    # SIGTERM (kill, a CI timeout) ends a run as Ctrl-C does: test databases dropped, the
+    # local PostgreSQL stopped once nothing uses it.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # Commands the tests start take their settings from the environment alone, never from a
+    # `.env` that `make run` left in the checkout.
+    os.environ["DJANGO_ENV_FILE"] = ""
 
 
 @pytest.fixture(autouse=True, scope="session")

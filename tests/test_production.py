@@ -109,6 +109,29 @@ class TestDeploySettings:
         assert "System check identified no issues (0 silenced)." in result.stdout
         assert "WARNING" not in result.stdout + result.stderr
 
+    def test_check_deploy_is_clean_in_the_documented_production_environment(self):
+        env = production_env(ALLOWED_HOSTS="interviews.example.com", SECURE_SSL_REDIRECT="false")
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "System check identified no issues" in result.stdout
+        assert "WARNING" not in result.stdout + result.stderr
+
+    def test_only_switches_turned_off_on_purpose_are_silenced(self):
+        values = settings_in_subprocess(production_env(), "SILENCED_SYSTEM_CHECKS")
+        assert values["SILENCED_SYSTEM_CHECKS"] == ["security.W005", "security.W021"]
+        values = settings_in_subprocess(
+            production_env(SECURE_HSTS_INCLUDE_SUBDOMAINS="true", SECURE_SSL_REDIRECT="false"),
+            "SILENCED_SYSTEM_CHECKS",
+        )
+        assert values["SILENCED_SYSTEM_CHECKS"] == ["security.W021", "security.W008"]
+
     def test_without_debug_every_https_protection_is_on_by_default(self):
         values = settings_in_subprocess(production_env(), "DEBUG", *HTTPS_SETTINGS)
         assert values == {
