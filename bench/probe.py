@@ -96,7 +96,9 @@ def probe() -> dict:
         for kind, word in words.items()
     }
     cookie = settings.SESSION_COOKIE_NAME
+    kit_pdf = _kit_pdf_times(user)
     return {
+        "kit_pdf": kit_pdf,
         "cookie": f"{cookie}={client.cookies[cookie].value}",
         "user": user.username,
         "questions": Question.objects.count(),
@@ -105,6 +107,51 @@ def probe() -> dict:
         "targets": counted,
         "query_sizes": sizes,
     }
+
+
+def _kit_pdf_times(user) -> dict:
+    """Seconds to get the PDF of a kit at the maximum size, owner and share link, first and
+    again (cached), in a transaction rolled back afterwards: the bank is left as it was."""
+    import time
+
+    from django.db import transaction
+    from django.test import Client
+
+    from questions import kits
+    from questions.models import KitItem, Question
+
+    times = {}
+    with transaction.atomic():
+        kit = kits.kit_create(owner=user, title="Benchmark: the largest kit")
+        questions = list(Question.objects.active().order_by("id")[: kits.KIT_QUESTIONS_MAX])
+        KitItem.objects.bulk_create(
+            KitItem(
+                kit=kit,
+                question=question,
+                position=position,
+                minutes=question.minutes,
+                pinned_text=question.text,
+                pinned_guidance=question.guidance,
+            )
+            for position, question in enumerate(questions, start=1)
+        )
+        kit = kits.kit_share(kit=kit)
+        paths = {
+            "owner": (_client(user), f"/kits/{kit.code}/kit.pdf"),
+            "share link": (
+                Client(SERVER_NAME="127.0.0.1"),
+                f"/kits/shared/{kit.share_token}/kit.pdf",
+            ),
+        }
+        for who, (client, path) in paths.items():
+            for attempt in ("first", "cached"):
+                started = time.perf_counter()
+                response = client.get(path)
+                if response.status_code != 200:
+                    sys.exit(f"GET {path} answered {response.status_code}, not 200.")
+                times[f"{who}, {attempt}"] = round((time.perf_counter() - started) * 1e3, 1)
+        transaction.set_rollback(True)
+    return {"questions": len(questions), "ms": times}
 
 
 def _client(user):

@@ -92,6 +92,7 @@ def goals(run: dict) -> list[dict]:
         _goal_queries(sizes),
         _goal_typo(sizes),
         _goal_memory(sizes),
+        _goal_kit_pdf(sizes),
     ]
     return [{"goal": number, **check} for number, check in enumerate(checks, start=1)]
 
@@ -303,6 +304,27 @@ def _goal_memory(sizes: dict) -> dict:
 
 
 # Internals ------------------------------------------------------------------------------
+
+
+# A PDF request may hold a server process this long at most (GUNICORN_TIMEOUT is 30 s).
+KIT_PDF_BUDGET_MS = 5000
+
+
+def _goal_kit_pdf(sizes: dict) -> dict:
+    title = (
+        f"A kit at the maximum size: its PDF within {KIT_PDF_BUDGET_MS / 1000:g} s, cached after"
+    )
+    measured = {label: result["kit_pdf"] for label, result in sizes.items() if "kit_pdf" in result}
+    if not measured:
+        return _not_measured(title, "no size measured")
+    details, passed = [], True
+    for label, pdf in measured.items():
+        slowest = max(pdf["ms"].values())
+        cached = max(ms for name, ms in pdf["ms"].items() if name.endswith("cached"))
+        passed = passed and slowest <= KIT_PDF_BUDGET_MS and cached < slowest
+        figures = ", ".join(f"{name} {ms:.0f} ms" for name, ms in pdf["ms"].items())
+        details.append(f"{label}, {pdf['questions']} questions: {figures}")
+    return _verdict(title, passed, details)
 
 
 def _searches(targets: dict) -> list[tuple[str, dict]]:

@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> None:
                 key: cached[key] for key in ("targets", "floor_while_hammered", "workers_peak_mib")
             }
             result["fill"] = fill
+            result["kit_pdf"] = probe["kit_pdf"]
             run["sizes"][label] = result
             served_sizes[label] = ({**env, **CACHE_OFF}, probe)
             report.print_size(label, result)

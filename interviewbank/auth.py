@@ -6,10 +6,13 @@ import hashlib
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxLengthValidator
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +33,28 @@ class SignInThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, *args, **kwargs)
+
+
+class _UsernameLengthChecked:
+    """Refuse a username longer than any account's before trying to sign in with it.
+
+    Django's sign-in form only tells the browser the limit (maxlength); a longer name went on
+    to authentication, whose failure record (django-axes, a 255-character column) then
+    failed in the database.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class SignInForm(_UsernameLengthChecked, AuthenticationForm):
+    """The sign-in page's form."""
+
+
+class AdminSignInForm(_UsernameLengthChecked, AdminAuthenticationForm):
+    """The admin's sign-in form (staff only)."""
 
 
 def client_ip(request: HttpRequest) -> str | None:

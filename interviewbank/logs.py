@@ -6,8 +6,13 @@ Django is set up.
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
+
+# A share link opens its kit to whoever has it, so logs keep the fact of a visit, not the key.
+_SHARE_TOKEN = re.compile(r"(/kits/shared/)[^/\s\"'?]+")
+SHARE_TOKEN_MASK = r"\1[token]"
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
@@ -38,7 +43,8 @@ class JsonFormatter(logging.Formatter):
             entry["exc_info"] = self.formatException(record.exc_info)
         if record.stack_info:
             entry["stack_info"] = self.formatStack(record.stack_info)
-        return json.dumps(entry, default=str, ensure_ascii=False)
+        line = json.dumps(entry, default=str, ensure_ascii=False)
+        return _SHARE_TOKEN.sub(SHARE_TOKEN_MASK, line)
 
 
 def _describe_request(request: Any) -> dict[str, Any]:

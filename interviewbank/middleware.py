@@ -10,14 +10,16 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import SuspiciousOperation
+from django.db import DataError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template import loader
 
 from interviewbank.logs import loaded_user_id
 
 request_logger = logging.getLogger("interviewbank.request")
 database_logger = logging.getLogger("interviewbank.database")
+input_logger = logging.getLogger("interviewbank.input")
 
 # What psycopg raises, through Django, when the server is down, restarting or unreachable.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
@@ -49,6 +51,72 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+class MalformedInputMiddleware:
+    """Turn input that can name nothing and hold nothing into a 404 or a 400, for every route.
+
+    - A path with a NUL character or longer than any real address (MAX_PATH_LENGTH) names
+      nothing: 404, before any view or database sees it.
+    - More query or form fields than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS), or a body
+      Django cannot read: 400.
+    - Text the database refuses (a NUL character, a value longer than its column, a number
+      out of range) that got past a form or serializer: 400, and the transaction it was in
+      is rolled back. Forms and serializers answer first where they can, naming the field.
+
+    JSON bodies nested too deeply get their 400 from the API's parser (questions.parsers).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or len(request.path) > MAX_PATH_LENGTH:
+            from questions.api import not_found
+
+            return not_found(request)
+        try:
+            request.GET  # noqa: B018 - parsed now, so a malformed one is answered here
+            # The API reads its own bodies (JSON only: a form there is a 415, not parsed).
+            if (
+                request.method == "POST"
+                and request.content_type in FORM_CONTENT_TYPES
+                and not request.path.startswith("/api/")
+            ):
+                request.POST  # noqa: B018
+        except SuspiciousOperation as error:  # too many fields, a malformed multipart body
+            return bad_request(request, f"The request could not be read: {error}")
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DataError):
+            return None
+        input_logger.warning(
+            "Input the database refused: %s",
+            exception,
+            extra={"method": request.method, "path": request.path},
+        )
+        return bad_request(
+            request,
+            "Something in the request cannot be stored (a NUL character, or a value too long "
+            "or too large).",
+        )
+
+
+# Longer than any address the site makes (the longest are a kit's item pages, under 100).
+MAX_PATH_LENGTH = 1024
+# Bodies Django itself parses into request.POST; JSON goes to the API's parser.
+FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    """A 400 with its reason: JSON for the API, else the site's 400 page."""
+    if request.path.startswith("/api/"):
+        from questions.api import error_body
+
+        return JsonResponse(error_body(message, "bad_request"), status=400)
+    # Rendered without the request: its context processors read the very input refused here.
+    return HttpResponseBadRequest(loader.render_to_string("400.html", {"message": message}))
 
 
 class PermissionsPolicyMiddleware:

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "interviewbank.middleware.RequestLogMiddleware",
     # Before host checks and the HTTPS redirect: load balancers probe by IP over plain HTTP.
     "interviewbank.health.HealthCheckMiddleware",
+    # Malformed paths, queries and forms get a 404 or 400 before anything else reads them.
+    "interviewbank.middleware.MalformedInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "interviewbank.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -215,7 +217,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["questions.parsers.SafeJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "questions.throttles.AnonThrottle",
         "questions.throttles.UserThrottle",
@@ -224,6 +226,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
         "user": os.environ.get("API_THROTTLE_USER", "600/minute"),
+        # Signed-out kit pages (questions.throttles), per client address.
+        "shared_kit": os.environ.get("SHARED_KIT_THROTTLE", "60/minute"),
+        "shared_kit_pdf": os.environ.get("SHARED_KIT_PDF_THROTTLE", "10/minute"),
     },
     "EXCEPTION_HANDLER": "questions.api.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -279,6 +284,14 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # A file with any error writes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Mail, for password resets: without EMAIL_HOST the reset pages are off (interviewbank/urls.py).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "interview-bank@localhost")
+
 # --- Production: HTTPS, security headers, sign-in throttling -----------------------------
 # Safe by default: with DEBUG off every HTTPS protection is on unless turned off explicitly.
 
@@ -400,6 +413,8 @@ else:
 # Any change to the bank makes them stale at once anyway (see questions/caching.py).
 BANK_CACHE_SECONDS = env_int("BANK_CACHE_SECONDS", 300)
 SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 60)
+# How long a kit's laid-out PDF is kept; any change to the kit makes a new one anyway.
+KIT_PDF_CACHE_SECONDS = env_int("KIT_PDF_CACHE_SECONDS", 60 * 60)
 
 # Read replicas (comma-separated URLs): browsing and search read from one of them, picked
 # per request; writes, kits, accounts and sessions stay on the primary (interviewbank/routers.py).

@@ -3,6 +3,8 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest
 from django.db.models import Count, F, QuerySet
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -27,6 +29,11 @@ from questions.resources import QuestionResource
 from questions.spreadsheets import SafeCSV, SafeXLSX
 
 
+def _is_id(value: str) -> bool:
+    """Whether an address part can be a row's id (a bigint)."""
+    return value.isascii() and value.isdigit() and int(value) < 2**63
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """An admin whose History page lists every version with a word-level difference, and
     restores any version ("Revert"), noting which one in the new version's reason."""
@@ -40,6 +47,13 @@ class HistoryAdmin(SimpleHistoryAdmin):
     ) -> HistoricalRecordContextHelper:
         return VersionChanges(self.model, historical_record)
 
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        if not _is_id(object_id):
+            raise Http404("No such item.")
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(
         self,
         request: HttpRequest,
@@ -48,7 +62,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         extra_context: dict | None = None,
     ) -> HttpResponse:
         # A mistyped address is a 404, not a crash on a non-numeric id.
-        if not (object_id.isdigit() and version_id.isdigit()):
+        if not (_is_id(object_id) and _is_id(version_id)):
             raise Http404("No such version.")
         version = self.model.history.filter(id=object_id, history_id=version_id).first()
         if version is None:
@@ -179,7 +193,13 @@ class QuestionAdmin(ImportExportMixin, HistoryAdmin):
         )
 
     def get_export_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_export_queryset(request).prefetch_related("roles")
+        # The changelist answers filters it cannot apply by dropping them; an export must not
+        # guess what was meant, so it says so.
+        try:
+            queryset = super().get_export_queryset(request)
+        except IncorrectLookupParameters as error:
+            raise BadRequest("Those filters are not valid; export from the list again.") from error
+        return queryset.prefetch_related("roles")
 
     def get_export_data(self, file_format: Any, request: HttpRequest, queryset: QuerySet, **kwargs):
         # A byte-order mark lets spreadsheet programs read the CSV as UTF-8 (curly quotes, accents).
@@ -312,6 +332,17 @@ class KitAdmin(admin.ModelAdmin):
     filter_horizontal = ["competencies"]
     raw_id_fields = ["owner"]
     inlines = [KitItemInline]
+
+    # Staff read any kit here to help with it; only its owner changes it, in the kit pages,
+    # where every kit rule applies. A superuser may delete one (an account leaving).
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Kit | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Kit | None = None) -> bool:
+        return request.user.is_superuser
 
 
 # DRF's own token admin shows each key and makes new ones; keys are now kept as digests

@@ -588,10 +588,10 @@ class KitPdfView(KitDownloadView):
     def get(self, request: Request, id: int) -> HttpResponse:
         kit = get_object_or_404(self.get_queryset(), pk=id)
         try:
-            document = kit_views.kit_pdf_document(request._request, kit)
+            pdf = kit_views.kit_pdf_bytes(request._request, kit)
         except kit_views.PdfUnavailable as error:
             raise PdfDownloadUnavailable() from error
-        return kit_views.kit_pdf_file(kit, document)
+        return kit_views.kit_pdf_file(kit, pdf)
 
 
 @download_schema("md", "text/markdown", "Markdown")

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -29,7 +30,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from questions import kits, pdf_fonts
+from questions import caching, kits, pdf_fonts
 from questions.counting import CappedPaginator
 from questions.kit_forms import (
     BalanceForm,
@@ -41,6 +42,7 @@ from questions.kit_forms import (
 )
 from questions.models import Competency, Kit, KitItem, Question
 from questions.search import SearchResult, question_search
+from questions.throttles import SharedKitPdfThrottle, SharedKitThrottle, throttled
 
 logger = logging.getLogger(__name__)
 
@@ -721,6 +723,7 @@ def kit_export_file(kit: Kit, fmt: str) -> HttpResponse:
 
 
 @require_GET
+@throttled(SharedKitThrottle)
 def kit_shared(request: HttpRequest, token: str) -> HttpResponse:
     """A kit opened from its share link: read-only, no account needed."""
     kit = _shared_kit(token)
@@ -731,6 +734,7 @@ def kit_shared(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_GET
+@throttled(SharedKitPdfThrottle)
 def kit_shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
     kit = _shared_kit(token)
     return _private(_pdf_response(request, kit, shared=True))
@@ -754,7 +758,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 def _pdf_response(request: HttpRequest, kit: Kit, *, shared: bool) -> HttpResponse:
     """The print view as a PDF download, or a polite page if this server cannot make PDFs."""
     try:
-        document = kit_pdf_document(request, kit, shared=shared)
+        pdf = kit_pdf_bytes(request, kit, shared=shared)
     except PdfUnavailable:
         print_url = (
             reverse("questions:kit-shared", args=[kit.share_token])
@@ -764,18 +768,44 @@ def _pdf_response(request: HttpRequest, kit: Kit, *, shared: bool) -> HttpRespon
         return render(
             request, "questions/kit_pdf_unavailable.html", {"print_url": print_url}, status=503
         )
-    return kit_pdf_file(kit, document)
+    return kit_pdf_file(kit, pdf)
 
 
-def kit_pdf_file(kit: Kit, document) -> HttpResponse:
-    """A laid-out kit (from `kit_pdf_document`) as a PDF download; shared with the API."""
-    response = HttpResponse(document.write_pdf(), content_type="application/pdf")
+def kit_pdf_file(kit: Kit, pdf: bytes) -> HttpResponse:
+    """A kit's PDF (from `kit_pdf_bytes`) as a download; shared with the API."""
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{kit_filename(kit)}.pdf"'
     return response
 
 
 class PdfUnavailable(Exception):
     """WeasyPrint's native libraries (Pango) are not installed on this machine."""
+
+
+def kit_pdf_bytes(request: HttpRequest, kit: Kit, *, shared: bool = False) -> bytes:
+    """The kit's PDF, laid out once per version of the kit and then served from the cache.
+
+    Laying out costs about 20 ms a question, so a link opened by many (or by a script) would
+    otherwise keep server processes busy. Any change to the kit or its items moves
+    `updated_at`, and any change to the bank its version, so a cached file is never stale.
+    """
+    is_owner = request.user.is_authenticated and kit.owner_id == request.user.pk
+    key = ":".join(
+        str(part)
+        for part in (
+            "kit-pdf",
+            kit.pk,
+            kit.updated_at.isoformat(),
+            caching.bank_version(),
+            shared,
+            is_owner,
+        )
+    )
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = kit_pdf_document(request, kit, shared=shared).write_pdf()
+        cache.set(key, pdf, timeout=settings.KIT_PDF_CACHE_SECONDS)
+    return pdf
 
 
 def kit_pdf_document(request: HttpRequest, kit: Kit, *, shared: bool = False):

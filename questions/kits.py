@@ -44,6 +44,13 @@ _UNDO_REMOVAL_SALT = "questions.kits.undo-removal"
 # Balancing leaves this share of the slot for introductions and the candidate's questions.
 BALANCE_RESERVE_SHARE = 0.2
 TITLE_MAX_LENGTH = Kit._meta.get_field("title").max_length
+# A day of interviews asks a few dozen questions; a kit past this is a mistake or an attack,
+# and would make its PDF (about 20 ms a question) hold a server process for seconds.
+KIT_QUESTIONS_MAX = 100
+KIT_FULL_MESSAGE = (
+    f"A kit holds at most {KIT_QUESTIONS_MAX} questions. Remove one to add another, "
+    "or start a second kit."
+)
 
 # The 1-4 scale printed under every question, and the overall recommendation.
 RATING_SCALE = [
@@ -353,6 +360,7 @@ def kit_duplicate(*, kit: Kit, owner) -> Kit:
     """Copy a kit, its questions, pinned wording, minutes and notes, for `owner`. Not shared."""
     with transaction.atomic():
         source = Kit.objects.select_for_update().get(pk=kit.pk)
+        _check_room(source.items.count())
         copy = Kit(
             owner=owner,
             title=_truncate(f"Copy of {source.title}"),
@@ -436,10 +444,12 @@ def kit_add_question(
             raise KitError("That question is retired, so it cannot be added to kits.")
         if kit.items.filter(question=question).exists():
             raise KitError("That question is already in this kit.")
+        count = kit.items.count()
+        _check_room(count + 1)
         item = KitItem(
             kit=kit,
             question=question,
-            position=kit.items.count() + 1,
+            position=count + 1,
             minutes=question.minutes if minutes is None else minutes,
             note=note,
             pinned_text=question.text,
@@ -512,7 +522,9 @@ def kit_restore_item(*, kit: Kit, token: str) -> KitItem:
             raise KitError("That question is no longer in the bank.")
         if kit.items.filter(question=question).exists():
             raise KitError("That question is already in this kit.")
-        position = min(removed["position"], kit.items.count() + 1)
+        count = kit.items.count()
+        _check_room(count + 1)
+        position = min(removed["position"], count + 1)
         kit.items.filter(position__gte=position).update(position=F("position") + 1)
         item = KitItem.objects.create(
             kit=kit,
@@ -627,6 +639,7 @@ def kit_replace_questions(*, kit: Kit, questions: Sequence[Question]) -> list[Ki
         ids = [question.pk for question in questions]
         if len(ids) != len(set(ids)):
             raise KitError("A question can appear only once in a kit.")
+        _check_room(len(ids))
         current = {q.pk: q for q in Question.objects.filter(pk__in=ids)}
         if any(not current.get(pk) or not current[pk].is_active for pk in ids):
             raise KitError("Some of those questions were retired meanwhile; balance again.")
@@ -694,12 +707,16 @@ def kit_balance(
         [(by_id[pk].minutes, pk) for _, pk in sorted(pool)]
         for _, pool in sorted(pools.items(), key=lambda entry: rank[entry[0]])
     ]
-    chosen = balance_pools(ordered_pools, budget)
+    chosen = balance_pools(ordered_pools, budget, limit=KIT_QUESTIONS_MAX)
     return [by_id[pk] for pk in chosen]
 
 
-def balance_pools(pools: Sequence[Sequence[tuple[int, int]]], budget: int) -> list[int]:
+def balance_pools(
+    pools: Sequence[Sequence[tuple[int, int]]], budget: int, *, limit: int | None = None
+) -> list[int]:
     """Pick ids from pools of (minutes, id) in whole rounds: one more from every pool each time.
+
+    At most `limit` ids in all: a round that would pass it is not taken.
 
     A round takes from each pool that still has questions its first one that fits the time
     left (pool order), or failing that each pool's shortest; it counts only if every such
@@ -718,6 +735,8 @@ def balance_pools(pools: Sequence[Sequence[tuple[int, int]]], budget: int) -> li
             if len(picks) < len(live) and not first_round:
                 break
         if not picks:
+            break
+        if limit is not None and sum(map(len, taken)) + len(picks) > limit:
             break
         for index, length, item_id in picks:
             taken[index].append(item_id)
@@ -853,6 +872,12 @@ def _current_item(kit: Kit, item: KitItem) -> KitItem:
 def _touch(kit: Kit) -> None:
     """Mark the kit as changed now, so "My kits" lists recent work first."""
     Kit.objects.filter(pk=kit.pk).update(updated_at=timezone.now())
+
+
+def _check_room(count: int) -> None:
+    """Refuse a kit of `count` questions if that is more than a kit may hold."""
+    if count > KIT_QUESTIONS_MAX:
+        raise KitError(KIT_FULL_MESSAGE)
 
 
 def _check_minutes(minutes: int) -> None:

@@ -43,10 +43,13 @@ def find_question(*, slug: str, text: str) -> Question | None:
 
 
 class TextWidget(widgets.CharWidget):
-    """Text with surrounding spaces removed, so a stray space in a spreadsheet is no change."""
+    """Text with surrounding spaces removed, so a stray space in a spreadsheet is no change.
+
+    Only spaces: a tab or line break the text itself starts with comes back as it was.
+    """
 
     def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> str:
-        return _cell(value)
+        return "" if value is None else str(value).strip(" ")
 
 
 class SlugWidget(widgets.ForeignKeyWidget):

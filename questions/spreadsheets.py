@@ -18,15 +18,23 @@ GUARD = "'"
 
 
 def neutralised(value: Any) -> Any:
-    """The cell as CSV should hold it: text that cannot start a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """The cell as CSV should hold it: text that cannot start a formula.
+
+    Text that starts with the apostrophe itself is guarded too, so `restored` never takes
+    away an apostrophe that was part of the text: the round trip is exact.
+    """
+    if isinstance(value, str) and value.startswith((*FORMULA_START, GUARD)):
         return GUARD + value
     return value
 
 
 def restored(value: Any) -> Any:
     """A cell read back from CSV, without the apostrophe `neutralised` added."""
-    if isinstance(value, str) and value.startswith(GUARD) and value[1:].startswith(FORMULA_START):
+    if (
+        isinstance(value, str)
+        and value.startswith(GUARD)
+        and value[1:].startswith((*FORMULA_START, GUARD))
+    ):
         return value[1:]
     return value
 
@@ -51,7 +59,14 @@ class SafeXLSX(XLSX):
 
     def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
         import openpyxl  # only when exporting: it is large, and workers rarely need it
+        from openpyxl.utils.escape import escape
 
+        def carriage_returns_escaped(value: Any) -> Any:
+            # XML reads a raw carriage return back as a line feed; Excel's own escape for
+            # it (_x000D_) survives the trip.
+            return escape(value) if isinstance(value, str) and "\r" in value else value
+
+        dataset = _each_cell(dataset, carriage_returns_escaped)
         workbook = openpyxl.load_workbook(io.BytesIO(super().export_data(dataset, **kwargs)))
         for sheet in workbook:
             for row in sheet.iter_rows():
@@ -61,3 +76,11 @@ class SafeXLSX(XLSX):
         out = io.BytesIO()
         workbook.save(out)
         return out.getvalue()
+
+    def create_dataset(self, in_stream: Any, **kwargs: Any) -> tablib.Dataset:
+        from openpyxl.utils.escape import unescape
+
+        def unescaped(value: Any) -> Any:
+            return unescape(value) if isinstance(value, str) and "_x" in value else value
+
+        return _each_cell(super().create_dataset(in_stream, **kwargs), unescaped)

@@ -1,6 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from questions import kit_views, views
+
+
+class ShareTokenConverter:
+    """A share link's key as kits.kit_share makes them (URL-safe base64); anything else is a 404
+    before the database is asked."""
+
+    regex = "[A-Za-z0-9_-]{1,64}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ShareTokenConverter, "share_token")
 
 app_name = "questions"
 
@@ -15,8 +31,10 @@ urlpatterns = [
     # Interview kits
     path("kits/", kit_views.kit_list, name="kit-list"),
     path("kits/new/", kit_views.kit_create, name="kit-create"),
-    path("kits/shared/<str:token>/", kit_views.kit_shared, name="kit-shared"),
-    path("kits/shared/<str:token>/kit.pdf", kit_views.kit_shared_pdf, name="kit-shared-pdf"),
+    path("kits/shared/<share_token:token>/", kit_views.kit_shared, name="kit-shared"),
+    path(
+        "kits/shared/<share_token:token>/kit.pdf", kit_views.kit_shared_pdf, name="kit-shared-pdf"
+    ),
     path("kits/<uuid:code>/", kit_views.kit_detail, name="kit-detail"),
     path("kits/<uuid:code>/edit/", kit_views.kit_edit, name="kit-edit"),
     path("kits/<uuid:code>/balance/", kit_views.kit_balance, name="kit-balance"),

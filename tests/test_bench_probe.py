@@ -32,3 +32,19 @@ def test_it_counts_queries_and_hands_over_a_signed_in_session(measured):
         assert target["queries"] >= target["page_queries"] >= target["warm_page_queries"]
     assert measured["cookie"].startswith("sessionid=")
     assert measured["questions"] == 200
+
+
+def test_it_times_the_pdf_of_a_kit_at_the_maximum_size_and_leaves_nothing(measured):
+    from questions.kits import KIT_QUESTIONS_MAX
+    from questions.models import Kit
+
+    pdf = measured["kit_pdf"]
+    assert pdf["questions"] == KIT_QUESTIONS_MAX
+    assert set(pdf["ms"]) == {
+        "owner, first",
+        "owner, cached",
+        "share link, first",
+        "share link, cached",
+    }
+    assert pdf["ms"]["owner, cached"] < pdf["ms"]["owner, first"]
+    assert not Kit.objects.filter(title="Benchmark: the largest kit").exists()

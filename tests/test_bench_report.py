@@ -100,3 +100,16 @@ def test_measuring_alone_asks_each_target_its_own_server_in_turn():
     assert load.measure_alone(None, targets, rounds=2, max_seconds=0) == 2
     assert asked == [("100k", "/search/?q=a"), ("1m", "/search/?q=b")] * 2
     assert [len(target.samples) for target in targets] == [2, 2]
+
+
+def test_the_kit_pdf_goal_holds_the_largest_kit_to_its_budget_and_wants_the_cache():
+    from bench.report import KIT_PDF_BUDGET_MS, _goal_kit_pdf
+
+    def sizes(first: float, cached: float) -> dict:
+        ms = {"owner, first": first, "owner, cached": cached}
+        return {"10k": {"kit_pdf": {"questions": 100, "ms": ms}}}
+
+    assert _goal_kit_pdf(sizes(1800, 4))["status"] == "PASS"
+    assert _goal_kit_pdf(sizes(KIT_PDF_BUDGET_MS + 1, 4))["status"] == "FAIL"
+    assert _goal_kit_pdf(sizes(1800, 1800))["status"] == "FAIL"
+    assert _goal_kit_pdf({})["status"] == "NOT MEASURED"

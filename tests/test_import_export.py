@@ -155,6 +155,30 @@ def test_xlsx_cells_a_spreadsheet_would_run_are_text_and_import_back_unchanged(
     assert snapshot() == before
 
 
+LEADING = ["'", "'=", "'+1", "''", "=", "+", "-", "@", "\t", "\r"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("start", LEADING, ids=repr)
+def test_text_starting_with_an_apostrophe_or_a_formula_sign_comes_back_exactly(
+    seed_bank, editor_client, fmt, start
+):
+    question = Question.objects.order_by("id").first()
+    Question.objects.filter(pk=question.pk).update(
+        text=start + "How do you plan?", guidance=start + "Look for a plan."
+    )
+    before = snapshot()
+    response = preview(editor_client, export(editor_client, fmt), fmt)
+    assert response.context["report"].counts == {
+        "new": 0,
+        "changed": 0,
+        "unchanged": 60,
+        "error": 0,
+    }
+    confirm(editor_client, response)
+    assert snapshot() == before
+
+
 def test_the_json_export_is_a_list_of_rows(seed_bank, editor_client):
     rows = json.loads(export(editor_client, "json"))
     assert len(rows) == 60
