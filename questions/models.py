@@ -453,6 +453,21 @@ class SearchTerm(models.Model):
         return self.word
 
 
+class EnglishWord(models.Model):
+    """A word of English, which a search never "corrects" into a bank word.
+
+    "store" is not a typo of "restore", nor "retail" of "detail": a recruiter's own word
+    that the bank lacks is searched as typed (and widened by related words), never swapped.
+    Filled by migration 0012 from the word list of the pinned `pyspellchecker` package;
+    only words a search would otherwise try to correct (letters only, at least four).
+    """
+
+    word = models.CharField(max_length=40, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class ImportUpload(models.Model):
     """A file uploaded to the admin's import, kept between its preview and its confirmation.
 

@@ -10,7 +10,8 @@ How a search runs, and why each step costs the same at 1,000 or 1,000,000 questi
    (stop words, punctuation) and looks each unfamiliar word up in the vocabulary of the
    bank's own words (`SearchTerm`, trigram-indexed, kept current by database triggers).
    A word that is neither in the bank, nor an inflection of a bank word, nor in
-   `RELATED_TERMS` is replaced by its closest vocabulary word ("Did you mean …?").
+   `RELATED_TERMS`, nor an English word (`EnglishWord`: "store" is not a typo of
+   "restore") is replaced by its closest vocabulary word ("Did you mean …?").
    The vocabulary grows with distinct words, not with questions, so this is flat.
 3. Recruiter words the bank does not use are widened with the bank's own words for the same
    thing (`RELATED_TERMS`: "shopper" also finds "customer"). Matches through a related
@@ -54,7 +55,14 @@ from django.db import OperationalError, connections, router, transaction
 from django.db.models.expressions import RawSQL
 
 from questions.caching import cached_bank, restore_settings
-from questions.models import SEARCH_SHARD_IDS, Competency, Question, QuestionType, SearchTerm
+from questions.models import (
+    SEARCH_SHARD_IDS,
+    Competency,
+    EnglishWord,
+    Question,
+    QuestionType,
+    SearchTerm,
+)
 
 # Longer queries are cut here, with a notice: nobody types more, and it bounds the work.
 MAX_QUERY_LENGTH = 200
@@ -178,6 +186,8 @@ RELATED_TERMS: dict[str, tuple[str, ...]] = {
     "webshop": ("website", "e-commerce platform"),
     "storefront": ("website", "e-commerce platform"),
     "ecommerce": ("e-commerce",),
+    "multichannel": ("multi-channel",),
+    "omnichannel": ("multi-channel",),
     "online": ("e-commerce",),
     "security": ("cybersecurity",),
     "breach": ("cybersecurity", "threats"),
@@ -717,6 +727,7 @@ def _analyse(groups: list[list[Term]], alias: str) -> tuple[list[_Group], dict[T
     )
     every = [*terms, *(term for term in related if term not in terms)]
     vocabulary = SearchTerm._meta.db_table
+    english = EnglishWord._meta.db_table
     sql = f"""
         SELECT set_config('statement_timeout', %s, true),
                set_config('enable_seqscan', 'off', true),
@@ -736,6 +747,7 @@ def _analyse(groups: list[list[Term]], alias: str) -> tuple[list[_Group], dict[T
                    CASE WHEN t.word IS NOT NULL
                          AND numnode(plainto_tsquery('{CONFIG}'::regconfig, t.word)) > 0
                          AND NOT EXISTS (SELECT 1 FROM {vocabulary} v WHERE v.word = t.word)
+                         AND NOT EXISTS (SELECT 1 FROM {english} e WHERE e.word = t.word)
                          AND NOT EXISTS (
                              SELECT 1 FROM {vocabulary} v
                              WHERE v.lexeme = (ts_lexize('english_stem', t.word))[1])

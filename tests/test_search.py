@@ -243,6 +243,27 @@ class TestTypos:
     ):
         assert question_search(word).corrected_query is None
 
+    # Each was once "corrected" into a bank word: restore, where, detail, show, readiness,
+    # components, extract.
+    @pytest.mark.parametrize(
+        "word", ["store", "whether", "retail", "shop", "reading", "comments", "extra"]
+    )
+    def test_a_real_english_word_the_bank_lacks_is_searched_as_typed(self, seed_bank, word):
+        result = question_search(f"{word} inventory")
+        assert result.corrected_query is None
+        assert "inventory" in result.query
+
+    def test_typos_of_bank_words_are_still_corrected_beside_english_words(self, seed_bank):
+        result = question_search("retail invetory forcasting")
+        assert result.corrected_query == "retail inventory forecasting"
+
+    def test_the_english_word_list_is_loaded_and_knows_no_typos(self, db):
+        from questions.models import EnglishWord
+
+        assert EnglishWord.objects.count() > 100_000
+        known = set(EnglishWord.objects.filter(word__in=["store", "forcasting", "invetory"]))
+        assert {str(word) for word in known} == {"store"}
+
     def test_the_vocabulary_is_right_after_loading_fixtures(self, seed_bank):
         assert vocabulary() == rebuilt_vocabulary()
         using_inventory = Question.objects.filter(

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 BACKUP_LABELS = ["auth.group", "auth.user", "questions", "admin.logentry"]
 # Derived data that database triggers rebuild from the questions as they are restored, and
 # files uploaded for an import that was never confirmed.
-BACKUP_EXCLUDE = ["questions.SearchTerm", "questions.ImportUpload"]
+BACKUP_EXCLUDE = ["questions.SearchTerm", "questions.EnglishWord", "questions.ImportUpload"]
 # Django's JSON, keeping microseconds and history that points at a since-deleted row.
 BACKUP_FORMAT = "backup-json"
 serializers.register_serializer(BACKUP_FORMAT, "questions.backup_format")

@@ -115,10 +115,10 @@
         event.detail.isError = false;
       }
     });
+    // After settling, not after swapping: htmx binds new content (the Undo form's hx-post)
+    // when it settles, and Enter on a control focused before that would post it as a plain
+    // form, reloading the page.
     document.body.addEventListener("htmx:afterSettle", function () {
-      window.requestAnimationFrame(restoreFocus);
-    });
-    document.body.addEventListener("htmx:oobAfterSwap", function () {
       window.requestAnimationFrame(restoreFocus);
     });
     document.body.addEventListener("htmx:responseError", function () {
