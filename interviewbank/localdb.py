@@ -76,6 +76,14 @@ def _process_start_time(pid: int) -> float | None:
         return None
 
 
+def _alive(pid: str, started: str) -> bool:
+    """Whether process `pid` still runs and is the one that started at `started`."""
+    try:
+        return _process_start_time(int(pid)) == float(started)
+    except ValueError:
+        return False
+
+
 def _atomic_write(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_text(text)
@@ -313,10 +321,10 @@ class LocalServer:
         live = []
         for entry in self.clients.glob("[0-9]*"):
             try:
-                started = float(entry.read_text())
-            except (ValueError, OSError):
-                started = None
-            if started is not None and _process_start_time(int(entry.name)) == started:
+                started = entry.read_text()
+            except OSError:
+                started = ""
+            if _alive(entry.name, started):
                 live.append(int(entry.name))
             else:
                 entry.unlink(missing_ok=True)
@@ -325,11 +333,9 @@ class LocalServer:
     def _watcher_pid(self) -> int | None:
         try:
             pid, started = (self.root / "watcher").read_text().split()
-            if _process_start_time(int(pid)) == float(started):
-                return int(pid)
         except (ValueError, OSError):
-            pass
-        return None
+            return None
+        return int(pid) if _alive(pid, started) else None
 
     def _ensure_watcher(self) -> None:
         if self._watcher_pid() is not None:

@@ -656,6 +656,10 @@ def kit_share(request: HttpRequest, code) -> HttpResponse:
 # Reading, printing and exporting --------------------------------------------------------
 
 
+def _is_owner(request: HttpRequest, kit: Kit) -> bool:
+    return request.user.is_authenticated and kit.owner_id == request.user.pk
+
+
 def _sheet_context(request: HttpRequest, kit: Kit, *, shared: bool) -> dict[str, Any]:
     items = list(kits.kit_items(kit))
     return {
@@ -665,7 +669,7 @@ def _sheet_context(request: HttpRequest, kit: Kit, *, shared: bool) -> dict[str,
         "rating_scale": kits.RATING_SCALE,
         "recommendations": kits.RECOMMENDATIONS,
         "shared": shared,
-        "is_owner": request.user.is_authenticated and kit.owner_id == request.user.pk,
+        "is_owner": _is_owner(request, kit),
     }
 
 
@@ -789,7 +793,6 @@ def kit_pdf_bytes(request: HttpRequest, kit: Kit, *, shared: bool = False) -> by
     otherwise keep server processes busy. Any change to the kit or its items moves
     `updated_at`, and any change to the bank its version, so a cached file is never stale.
     """
-    is_owner = request.user.is_authenticated and kit.owner_id == request.user.pk
     key = ":".join(
         str(part)
         for part in (
@@ -798,7 +801,7 @@ def kit_pdf_bytes(request: HttpRequest, kit: Kit, *, shared: bool = False) -> by
             kit.updated_at.isoformat(),
             caching.bank_version(),
             shared,
-            is_owner,
+            _is_owner(request, kit),
         )
     )
     pdf = cache.get(key)

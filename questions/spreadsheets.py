@@ -15,6 +15,8 @@ from import_export.formats.base_formats import CSV, XLSX
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 GUARD = "'"
+# What gets the guard: a formula's first character, or the guard itself (so it round-trips).
+GUARDED_START = (*FORMULA_START, GUARD)
 
 
 def neutralised(value: Any) -> Any:
@@ -23,18 +25,14 @@ def neutralised(value: Any) -> Any:
     Text that starts with the apostrophe itself is guarded too, so `restored` never takes
     away an apostrophe that was part of the text: the round trip is exact.
     """
-    if isinstance(value, str) and value.startswith((*FORMULA_START, GUARD)):
+    if isinstance(value, str) and value.startswith(GUARDED_START):
         return GUARD + value
     return value
 
 
 def restored(value: Any) -> Any:
     """A cell read back from CSV, without the apostrophe `neutralised` added."""
-    if (
-        isinstance(value, str)
-        and value.startswith(GUARD)
-        and value[1:].startswith((*FORMULA_START, GUARD))
-    ):
+    if isinstance(value, str) and value.startswith(GUARD) and value[1:].startswith(GUARDED_START):
         return value[1:]
     return value
 

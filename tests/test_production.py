@@ -89,6 +89,21 @@ HTTPS_SETTINGS = [
 ]
 
 
+def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` as production runs it; it must pass with no warning."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stdout + result.stderr
+    return result
+
+
 class TestDeploySettings:
     def test_check_deploy_with_production_settings_prints_no_warnings(self):
         env = production_env(
@@ -97,31 +112,13 @@ class TestDeploySettings:
             SECURE_HSTS_INCLUDE_SUBDOMAINS="true",
             SECURE_HSTS_PRELOAD="true",
         )
-        result = subprocess.run(
-            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
+        result = check_deploy(env)
         assert "System check identified no issues (0 silenced)." in result.stdout
-        assert "WARNING" not in result.stdout + result.stderr
 
     def test_check_deploy_is_clean_in_the_documented_production_environment(self):
         env = production_env(ALLOWED_HOSTS="interviews.example.com", SECURE_SSL_REDIRECT="false")
-        result = subprocess.run(
-            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
+        result = check_deploy(env)
         assert "System check identified no issues" in result.stdout
-        assert "WARNING" not in result.stdout + result.stderr
 
     def test_only_switches_turned_off_on_purpose_are_silenced(self):
         values = settings_in_subprocess(production_env(), "SILENCED_SYSTEM_CHECKS")
