@@ -1,10 +1,10 @@
 """A standing battery: every URL pattern, signed out and signed in, fed malformed input.
 
 Each path parameter in turn gets a NUL, an overlong string, odd Unicode, a negative and a
-huge number; paths get malformed queries (NUL, over 1,000 parameters, numbers out of
-range); every page and API address gets malformed bodies (deep JSON, NUL, wrong content
-types, numbers out of range). Nothing may answer 5xx, and nothing refused may write. New
-URL patterns join the battery by themselves.
+huge number, by GET, POST and DELETE; paths get malformed queries (NUL, over 1,000
+parameters, numbers out of range); every page and API address gets malformed bodies (deep
+JSON, NUL, wrong content types, numbers out of range). Nothing may answer 5xx, and nothing
+refused may write. New URL patterns join the battery by themselves.
 """
 
 import json
@@ -133,7 +133,7 @@ def test_malformed_input_is_never_a_server_error_and_writes_nothing(client, worl
         for name in names:
             for bad in BAD_VALUES:
                 path = fill(template, world["values"], (name, bad))
-                for method in (client.get, client.post):
+                for method in (client.get, client.post, client.delete):
                     response = method(path)
                     assert_no_server_error(response, f"{who} {method.__name__} {path[:120]}")
         assert snapshot() == before, f"{who}: a malformed address wrote something"
