@@ -23,7 +23,15 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from questions.history import VersionChanges
 from questions.importing import import_report
-from questions.models import Competency, ImportUpload, Kit, KitItem, Question, Role
+from questions.models import (
+    Competency,
+    ImportUpload,
+    Kit,
+    KitItem,
+    Question,
+    Role,
+    Synonym,
+)
 from questions.quality import similar_questions, wording_warnings
 from questions.resources import QuestionResource
 from questions.spreadsheets import SafeCSV, SafeXLSX
@@ -105,6 +113,17 @@ class RoleAdmin(HistoryAdmin):
     @admin.display(description="Questions", ordering="_question_count")
     def question_count(self, role: Role) -> int:
         return role._question_count
+
+
+@admin.register(Synonym)
+class SynonymAdmin(HistoryAdmin):
+    """Synonyms searches widen words with; a change applies to the next search."""
+
+    list_display = ["term", "kind", "synonyms", "added_by_project", "updated_at"]
+    list_filter = ["kind", "added_by_project"]
+    search_fields = ["term", "synonyms"]
+    fields = ["term", "kind", "synonyms", "added_by_project"]
+    readonly_fields = ["added_by_project"]
 
 
 @admin.register(Question)

@@ -37,7 +37,7 @@ from questions.caching import cached_bank
 from questions.filters import QuestionApiFilter
 from questions.kits import KitError
 from questions.models import Competency, Question, Role
-from questions.search import question_search
+from questions.search import SearchResult, question_search
 from questions.serializers import (
     CompetencySerializer,
     ErrorSerializer,
@@ -195,6 +195,17 @@ class BankPermission(permissions.BasePermission):
         return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
 
 
+def search_summary(result: SearchResult) -> dict[str, Any]:
+    """What a search did with the words, as the search page tells it."""
+    return {
+        "query": result.query,
+        "corrected_query": result.corrected_query,
+        "also_matched": result.also_matched,
+        "partial": result.partial,
+        "notices": result.notices,
+    }
+
+
 # Pagination ---------------------------------------------------------------------------------
 
 
@@ -297,6 +308,32 @@ class BankPagination(BasePagination):
                 "next": {"type": "string", "format": "uri", "nullable": True},
                 "previous": {"type": "string", "format": "uri", "nullable": True},
                 "results": schema,
+                "search": {
+                    "type": "object",
+                    "description": "Only with `search`: what the search did with the words.",
+                    "required": ["query", "corrected_query", "also_matched", "partial", "notices"],
+                    "properties": {
+                        "query": {"type": "string", "description": "The words as searched."},
+                        "corrected_query": {
+                            "type": "string",
+                            "nullable": True,
+                            "description": "The query with misspelt words corrected, when "
+                            "one was: the results are this query's.",
+                        },
+                        "also_matched": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "Curated synonyms the search also looked for, "
+                            'e.g. "average order value" for "aov".',
+                        },
+                        "partial": {
+                            "type": "boolean",
+                            "description": "No or few questions have every word: results "
+                            "have some of them, best first.",
+                        },
+                        "notices": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
             },
         }
 
@@ -452,8 +489,10 @@ class QuestionViewSet(
                 }
             )
 
+        searched: list[SearchResult] = []
+
         def ranked(offset: int, limit: int) -> list[Question]:
-            return question_search(
+            result = question_search(
                 query,
                 competency=filters["competency"].slug if filters.get("competency") else None,
                 role=filters["role"].slug if filters.get("role") else None,
@@ -462,11 +501,15 @@ class QuestionViewSet(
                 active_only=filters.get("active") != "any",
                 limit=limit,
                 offset=offset,
-            ).questions
+            )
+            searched.append(result)
+            return result.questions
 
         page = self.paginator.paginate_rows(rows=ranked, count_upto=None, request=request)
         prefetch_related_objects(page, "roles")
-        return self.paginator.get_paginated_response(self.get_serializer(page, many=True).data)
+        response = self.paginator.get_paginated_response(self.get_serializer(page, many=True).data)
+        response.data["search"] = search_summary(searched[-1])
+        return response
 
     def http_method_not_allowed(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Refuse what is not offered; for DELETE, say how to retire instead."""

@@ -5,6 +5,7 @@ from uuid import uuid4
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Coalesce, Lower
@@ -466,6 +467,58 @@ class EnglishWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class SynonymKind(models.TextChoices):
+    ONE_WAY = "one-way", "One-way: the term also finds its synonyms"
+    TWO_WAY = "two-way", "Two-way: each word or phrase finds all the others"
+    ABBREVIATION = "abbreviation", "Abbreviation: the short form and what it stands for"
+
+
+class Synonym(models.Model):
+    """Words recruiters use for what the bank words differently, curated by editors.
+
+    A search widens each term with its synonyms (`questions.synonyms`): "aov" also finds
+    "average order value". One-way entries widen only from `term` ("shopper" finds
+    "customer", not the reverse); two-way entries and abbreviations widen every way.
+    Any change bumps the bank version (migration 0013's trigger), so searches use it at once.
+    """
+
+    term = models.CharField(
+        max_length=60,
+        help_text="A word or short phrase as a recruiter types it (for an abbreviation: the "
+        "short form).",
+    )
+    synonyms = models.CharField(
+        max_length=300,
+        help_text='Comma-separated words or phrases, e.g. "average order value, basket value".',
+    )
+    kind = models.CharField(max_length=12, choices=SynonymKind.choices, default=SynonymKind.ONE_WAY)
+    added_by_project = models.BooleanField(
+        default=False,
+        help_text="Part of the set the project ships, rather than an editor's own addition.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "kind"], name="synonym_term_kind_unique")
+        ]
+
+    def __str__(self) -> str:
+        arrow = "→" if self.kind == SynonymKind.ONE_WAY else "↔"
+        return f"{self.term} {arrow} {self.synonyms}"
+
+    def clean(self) -> None:
+        from questions.synonyms import SynonymError, normalised_entry
+
+        try:
+            self.term, self.synonyms = normalised_entry(self.term, self.synonyms)
+        except SynonymError as error:
+            raise ValidationError({error.field: error.message}) from error
 
 
 class ImportUpload(models.Model):

@@ -9,13 +9,15 @@ How a search runs, and why each step costs the same at 1,000 or 1,000,000 questi
 2. One small query sets the search's `statement_timeout`, drops words PostgreSQL ignores
    (stop words, punctuation) and looks each unfamiliar word up in the vocabulary of the
    bank's own words (`SearchTerm`, trigram-indexed, kept current by database triggers).
-   A word that is neither in the bank, nor an inflection of a bank word, nor in
-   `RELATED_TERMS`, nor an English word (`EnglishWord`: "store" is not a typo of
-   "restore") is replaced by its closest vocabulary word ("Did you mean …?").
+   A word that is neither in the bank, nor an inflection of a bank word, nor a synonym's
+   word (`Synonym`), nor an English word (`EnglishWord`: "store" is not a typo of
+   "restore") is replaced by its closest vocabulary or synonym word ("Did you mean …?"),
+   and the corrected query is searched exactly as if it had been typed.
    The vocabulary grows with distinct words, not with questions, so this is flat.
-3. Recruiter words the bank does not use are widened with the bank's own words for the same
-   thing (`RELATED_TERMS`: "shopper" also finds "customer"). Matches through a related
-   word rank below matches of the word itself.
+3. Each word, or run of words that is a synonym's phrase ("average order value"), is
+   widened with its curated synonyms (`questions.synonyms`: "shopper" also finds
+   "customer", "aov" finds "average order value"); the result lists those the bank has
+   (`also_matched`). Matches through a synonym rank below matches of the word itself.
 4. One query collects at most `CANDIDATE_LIMIT` candidates, ranks only those (full-text
    rank, so a match in the question outranks one only in the guidance; then slug) and
    returns the requested window, the number found and the facet counts per competency and
@@ -44,6 +46,7 @@ template filter escapes the text first and only then turns the sentinels into `<
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -54,6 +57,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQueryField
 from django.db import OperationalError, connections, router, transaction
 from django.db.models.expressions import RawSQL
 
+from questions import synonyms as synonyms_module
 from questions.caching import cached_bank, restore_settings
 from questions.models import (
     SEARCH_SHARD_IDS,
@@ -62,6 +66,7 @@ from questions.models import (
     Question,
     QuestionType,
     SearchTerm,
+    Synonym,
 )
 
 # Longer queries are cut here, with a notice: nobody types more, and it bounds the work.
@@ -121,122 +126,6 @@ HIGHLIGHT_STOP = "\ue001"
 
 CONFIG = "english"
 
-# Words recruiters use for things the bank words differently, mapped to the bank's words.
-# One way only: a search for "customer" is not widened to "shopper". Keys are lower-case
-# words as typed (a plural "s" is folded); values are words or phrases as questions use them.
-RELATED_TERMS: dict[str, tuple[str, ...]] = {
-    # People
-    "shopper": ("customer",),
-    "buyer": ("customer",),
-    "client": ("customer",),
-    "consumer": ("customer",),
-    "staff": ("team",),
-    "employee": ("team",),
-    "people": ("team",),
-    "workforce": ("team",),
-    "colleague": ("team",),
-    "manager": ("leader", "leadership"),
-    "supervisor": ("leader", "leadership"),
-    # Feelings and trouble
-    "angry": ("dissatisfied", "dissatisfaction"),
-    "upset": ("dissatisfied", "dissatisfaction"),
-    "unhappy": ("dissatisfied", "dissatisfaction"),
-    "irate": ("dissatisfied", "dissatisfaction"),
-    "furious": ("dissatisfied", "dissatisfaction"),
-    "frustrated": ("dissatisfied", "dissatisfaction"),
-    "annoyed": ("dissatisfied", "dissatisfaction"),
-    "complaint": ("dissatisfied", "dissatisfaction", "feedback"),
-    "complaining": ("dissatisfied", "dissatisfaction", "feedback"),
-    "disagreement": ("conflict",),
-    "dispute": ("conflict",),
-    "friction": ("conflict",),
-    "argument": ("conflict",),
-    "difficult": ("tough", "challenging"),
-    "hard": ("tough", "challenging"),
-    "mistake": ("failed", "failure"),
-    "outage": ("downtime", "failure"),
-    "crash": ("downtime", "failure"),
-    "crashed": ("downtime", "failure"),
-    "emergency": ("crisis",),
-    "incident": ("crisis", "failure"),
-    "delay": ("timelines", "deadlines", "disruption"),
-    "delayed": ("timelines", "deadlines", "disruption"),
-    "late": ("timelines", "deadlines"),
-    "slipping": ("timelines", "deadlines"),
-    "backlog": ("influx", "prioritize"),
-    "bottleneck": ("efficiency", "constraints"),
-    # Operations
-    "warehouse": ("inventory", "logistics", "supply chain"),
-    "stock": ("inventory",),
-    "fulfilment": ("logistics", "order management"),
-    "fulfillment": ("logistics", "order management"),
-    "shipping": ("logistics",),
-    "delivery": ("logistics",),
-    "supplier": ("supply chain",),
-    "vendor": ("supply chain",),
-    "holiday": ("high-traffic", "cyber monday", "sale"),
-    "christmas": ("high-traffic", "cyber monday", "sale"),
-    "seasonal": ("high-traffic", "cyber monday", "sale"),
-    "peak": ("high-traffic", "cyber monday", "sale"),
-    "spike": ("sudden", "influx", "high-traffic"),
-    "surge": ("sudden", "influx", "high-traffic"),
-    "rush": ("sudden", "influx", "high-traffic"),
-    "website": ("site", "platform"),
-    "site": ("website", "platform"),
-    "webshop": ("website", "e-commerce platform"),
-    "storefront": ("website", "e-commerce platform"),
-    "ecommerce": ("e-commerce",),
-    "multichannel": ("multi-channel",),
-    "omnichannel": ("multi-channel",),
-    "online": ("e-commerce",),
-    "security": ("cybersecurity",),
-    "breach": ("cybersecurity", "threats"),
-    "hack": ("cybersecurity", "threats"),
-    "fraud": ("cybersecurity", "threats"),
-    "attack": ("cybersecurity", "threats"),
-    "growth": ("scalability", "scalable"),
-    "scaling": ("scalability", "scalable"),
-    "budget": ("resources",),
-    "cost": ("resources", "profitability"),
-    "deadline": ("timelines", "milestones"),
-    "schedule": ("timelines", "milestones"),
-    # Analysis and measurement
-    "kpi": ("kpis", "key performance indicators", "metrics"),
-    "metric": ("kpis", "metrics"),
-    "numbers": ("metrics", "data"),
-    "experiment": ("a/b testing",),
-    "split": ("a/b testing",),
-    "predict": ("forecasting",),
-    "prediction": ("forecasting",),
-    "projection": ("forecasting",),
-    "churn": ("customer lifetime value",),
-    "retention": ("customer lifetime value",),
-    "loyalty": ("customer lifetime value",),
-    "anomaly": ("disparities",),
-    "discrepancy": ("disparities",),
-    "messy": ("clean", "data quality"),
-    "dirty": ("clean", "data quality"),
-    # Ways of working
-    "kanban": ("agile", "scrum"),
-    "sprint": ("agile", "scrum"),
-    "waterfall": ("project management methodologies",),
-    "onboarding": ("training", "trained"),
-    "upskilling": ("training", "trained"),
-    "teaching": ("training", "trained"),
-    "morale": ("motivate",),
-    "engagement": ("motivate", "morale"),
-    "distributed": ("remote", "hybrid"),
-    "wfh": ("remote",),
-    "delegate": ("delegation",),
-    "decision": ("decision-making",),
-    # British spellings of words the bank spells the American way
-    "prioritise": ("prioritize",),
-    "prioritisation": ("prioritization",),
-    "optimise": ("optimize",),
-    "organisation": ("organizational",),
-    "analyse": ("analyze",),
-}
-
 _PUNCTUATION = "\"'`.,;:!?()[]{}<>*&|\\/@#$%^~=+"
 _WORD = re.compile(r'[^\s"]+')
 # Control and format characters, including NUL, which PostgreSQL text cannot hold.
@@ -285,6 +174,8 @@ class SearchResult:
     complete: int = 0
     # The query as searched after typo correction, when a word was corrected.
     corrected_query: str | None = None
+    # Synonyms the search also looked for ("average order value" for "aov"), in the bank.
+    also_matched: list[str] = field(default_factory=list)
     competency_facets: list[Facet] = field(default_factory=list)
     type_facets: list[Facet] = field(default_factory=list)
     # Only the newest shards of the bank were looked in (see SHARD_POSTINGS).
@@ -374,8 +265,7 @@ def _search(
 ) -> SearchResult:
     """question_search() without the cache, for a cleaned query that is not blank."""
     result = SearchResult(query=cleaned, notices=notices, limit=limit, offset=offset)
-    groups = parse_query(cleaned)
-    groups, dropped = _limit_terms(groups)
+    groups, dropped = _limit_terms(parse_query(cleaned))
     if dropped:
         notices.append(f"Only the first {MAX_TERMS} words and phrases were used.")
     if not groups:
@@ -451,14 +341,13 @@ def parse_query(query: str) -> list[list[Term]]:
     return [group for group in groups if any(not term.negated for term in group)]
 
 
-def related_terms(word: str) -> tuple[str, ...]:
-    """The bank's words for a recruiter's word (`RELATED_TERMS`), folding a plural "s"."""
-    key = word.lower().strip(_PUNCTUATION)
-    if key in RELATED_TERMS:
-        return RELATED_TERMS[key]
-    if key.endswith("s") and key[:-1] in RELATED_TERMS:
-        return RELATED_TERMS[key[:-1]]
-    return ()
+def _consecutive_words(cleaned: str, run: list[Term]) -> bool:
+    if any(term.phrase or term.negated or term.span is None for term in run):
+        return False
+    return all(
+        cleaned[before.span[1] : after.span[0]].isspace()
+        for before, after in itertools.pairwise(run)
+    )
 
 
 def _limit_terms(groups: list[list[Term]]) -> tuple[list[list[Term]], bool]:
@@ -635,7 +524,13 @@ class _Sql:
     @classmethod
     def rank(cls, groups: list[_Group]) -> tuple[str, list]:
         """Full-text rank of the words themselves, plus related words at a discount."""
-        words = _unique(clause.term for group in groups for clause in group.clauses)
+        # A synonym's phrase joined from typed words ranks as those words did.
+        words = _unique(
+            Term(word) if not clause.term.phrase else clause.term
+            for group in groups
+            for clause in group.clauses
+            for word in (clause.term.text.split() if not clause.term.phrase else [None])
+        )
         related = _unique(t for g in groups for clause in g.clauses for t in clause.related)
         sql, params = cls.any_of(words)
         sql = f"ts_rank(q.search_vector, {sql})"
@@ -673,18 +568,27 @@ def _unique(terms) -> list[Term]:
 
 
 def _run(
-    result: SearchResult, cleaned: str, groups: list[list[Term]], filters: _Filters, alias: str
+    result: SearchResult,
+    cleaned: str,
+    groups: list[list[Term]],
+    filters: _Filters,
+    alias: str,
 ) -> SearchResult:
     """Analyse the words, search strictly, relax if needed, load the window."""
-    analysed, corrections = _analyse(groups, alias)
+    analysed, corrections, also_matched = _analyse(cleaned, groups, alias)
+    if corrections:
+        # Search the corrected query as if it had been typed, so that the results under
+        # "Did you mean …?" are exactly those its link leads to.
+        result.corrected_query = _corrected(cleaned, corrections)
+        groups, _ = _limit_terms(parse_query(result.corrected_query))
+        analysed, _, also_matched = _analyse(result.corrected_query, groups, alias, correct=False)
+    result.also_matched = also_matched
     if not analysed:
         result.notices.append(
             "Nothing to search for: those words are too common or are not words. "
             "Try a more specific word."
         )
         return result
-    if corrections:
-        result.corrected_query = _corrected(cleaned, corrections)
     strict = _find(analysed, filters, alias, relaxed=False, result=result)
     if strict.total < RELAX_BELOW and strict.newest_shards_only:
         # Too few in the newest shards: the whole bank, within the other bounds, before
@@ -702,9 +606,11 @@ def _run(
     return found
 
 
-def _analyse(groups: list[list[Term]], alias: str) -> tuple[list[_Group], dict[Term, str]]:
-    """Set up the search transaction; drop terms without searchable words; correct typos;
-    estimate how many questions each word matches.
+def _analyse(
+    cleaned: str, groups: list[list[Term]], alias: str, *, correct: bool = True
+) -> tuple[list[_Group], dict[Term, str], list[str]]:
+    """Set up the search transaction; widen terms with their synonyms; drop terms without
+    searchable words; correct typos; estimate how many questions each word matches.
 
     The transaction gets the search's `statement_timeout`, and no sequential scans of the
     whole table: with a LIMIT, the planner may bet on finding enough matches early in a
@@ -713,22 +619,46 @@ def _analyse(groups: list[list[Term]], alias: str) -> tuple[list[_Group], dict[T
     its own words, even when its statement is prepared: a plan made for no word in
     particular cannot know how common the words are.
 
-    One query: the vocabulary is looked up by exact word, by English stem (so "managing"
-    is known because "management" is) and, for unknown words only, by trigram similarity
-    through the trigram GIN index. The same look-up counts the questions using each word's
-    stem, which decides how `_find` collects candidates.
+    One query. Each term, and each run of consecutive words that may be a synonym's
+    phrase, is looked up in the synonym table (`_SYNONYM_PAIRS`: a few hundred rows, read
+    whole), so an edit applies to the next search and no search waits on a cache of them.
+    The vocabulary is looked up by exact word, by English stem (so "managing" is known
+    because "management" is) and, for unknown words only, by trigram similarity through
+    the trigram GIN index. The same look-up counts the questions using each word's and
+    synonym's stem, which decides how `_find` collects candidates.
+
+    Returns the groups, the corrections and the synonyms that some question uses.
     """
     terms = _unique_terms(groups)
-    related = _unique(
-        Term(text, phrase=" " in text)
-        for term in terms
-        if not term.negated
-        for text in related_terms(term.text)
-    )
-    every = [*terms, *(term for term in related if term not in terms)]
+    runs = _word_runs(cleaned, groups)
+    every = [*terms, *(run for run in runs if run not in terms)]
+    keys = [None if term.negated else synonyms_module.normalise(term.text) for term in every]
     vocabulary = SearchTerm._meta.db_table
     english = EnglishWord._meta.db_table
     sql = f"""
+        WITH pairs AS MATERIALIZED ({_SYNONYM_PAIRS.format(table=Synonym._meta.db_table)}),
+        input AS (
+            SELECT * FROM unnest(%s::text[], %s::boolean[], %s::text[], %s::text[])
+                 WITH ORDINALITY AS t(text, phrase, word, key, i)
+        ),
+        expansion AS (
+            -- A key as typed, or else with a plural "s" folded.
+            SELECT DISTINCT ON (i.i, p.value) i.i, p.value, p.entry, p.n
+            FROM input i
+            JOIN pairs p ON p.key = CASE
+                WHEN EXISTS (SELECT 1 FROM pairs x WHERE x.key = i.key) THEN i.key
+                WHEN i.key LIKE '%%s' THEN left(i.key, -1) END
+            WHERE p.value <> i.key
+            ORDER BY i.i, p.value, p.entry, p.n
+        ),
+        items AS (
+            SELECT i AS item, NULL::bigint AS parent, text, phrase, word, i AS o1, 0 AS o2,
+                   0 AS o3
+            FROM input
+            UNION ALL
+            SELECT NULL, e.i, e.value, strpos(e.value, ' ') > 0, NULL, e.i, e.entry, e.n
+            FROM expansion e
+        )
         SELECT set_config('statement_timeout', %s, true),
                set_config('enable_seqscan', 'off', true),
                set_config('jit', 'off', true),
@@ -737,10 +667,11 @@ def _analyse(groups: list[list[Term]], alias: str) -> tuple[list[_Group], dict[T
                 WHERE oid = '{Question._meta.db_table}'::regclass),
                (SELECT coalesce(max(id), 0) FROM {Question._meta.db_table}),
         (SELECT json_agg(json_build_object(
+                    'item', a.item, 'parent', a.parent, 'text', a.text,
                     'searchable', a.searchable, 'suggestion', a.suggestion,
-                    'matches', coalesce(m.matches, 0)) ORDER BY a.i)
+                    'matches', coalesce(m.matches, 0)) ORDER BY a.o1, a.o2, a.o3)
          FROM (
-            SELECT t.i, t.text,
+            SELECT t.item, t.parent, t.text, t.o1, t.o2, t.o3,
                    numnode(CASE WHEN t.phrase THEN phraseto_tsquery('{CONFIG}'::regconfig, t.text)
                                 ELSE plainto_tsquery('{CONFIG}'::regconfig, t.text) END) > 0
                        AS searchable,
@@ -749,44 +680,64 @@ def _analyse(groups: list[list[Term]], alias: str) -> tuple[list[_Group], dict[T
                          AND NOT EXISTS (SELECT 1 FROM {vocabulary} v WHERE v.word = t.word)
                          AND NOT EXISTS (SELECT 1 FROM {english} e WHERE e.word = t.word)
                          AND NOT EXISTS (
+                             SELECT 1 FROM pairs p
+                             WHERE p.key IN (t.word, regexp_replace(t.word, 's$', '')))
+                         AND NOT EXISTS (
                              SELECT 1 FROM {vocabulary} v
                              WHERE v.lexeme = (ts_lexize('english_stem', t.word))[1])
-                   THEN (SELECT v.word FROM {vocabulary} v
-                         WHERE v.word %% t.word AND similarity(v.word, t.word) >= %s
-                           AND length(v.word) >= {MIN_CORRECTABLE_LENGTH}
-                         ORDER BY similarity(v.word, t.word) DESC, v.document_count DESC, v.word
+                   THEN (SELECT c.word FROM (
+                             SELECT v.word, similarity(v.word, t.word) AS alike,
+                                    v.document_count AS n
+                             FROM {vocabulary} v
+                             WHERE v.word %% t.word AND length(v.word) >= {MIN_CORRECTABLE_LENGTH}
+                             UNION ALL
+                             -- Synonyms' words are words to correct toward, as the bank's are.
+                             SELECT DISTINCT p.key, similarity(p.key, t.word), 0
+                             FROM pairs p
+                             WHERE p.key ~ '^[a-z]+$'
+                               AND length(p.key) >= {MIN_CORRECTABLE_LENGTH}
+                         ) AS c
+                         WHERE c.alike >= %s
+                         ORDER BY c.alike DESC, c.n DESC, c.word
                          LIMIT 1)
                    END AS suggestion
-            FROM unnest(%s::text[], %s::boolean[], %s::text[])
-                 WITH ORDINALITY AS t(text, phrase, word, i)
+            FROM items t
          ) AS a
          LEFT JOIN LATERAL (
             -- Questions using the rarest stem of the term: summed over the words sharing
-            -- a stem, so an over-estimate, never an under-estimate.
+            -- a stem, so an over-estimate, never an under-estimate; none when a stem is
+            -- in no question.
             SELECT min(per_stem.n) AS matches
             FROM unnest(tsvector_to_array(
                      to_tsvector('{CONFIG}'::regconfig, coalesce(a.suggestion, a.text))
                  )) AS stem(lexeme)
             CROSS JOIN LATERAL (
-                SELECT sum(v.document_count) AS n FROM {vocabulary} v WHERE v.lexeme = stem.lexeme
+                SELECT coalesce(sum(v.document_count), 0) AS n
+                FROM {vocabulary} v WHERE v.lexeme = stem.lexeme
             ) AS per_stem
          ) AS m ON true)
     """
     timeout = str(int(getattr(settings, "SEARCH_TIMEOUT_MS", 2000)))
     params = [
-        timeout,
-        MIN_CORRECTION_SIMILARITY,
         [term.text for term in every],
         [term.phrase for term in every],
-        [_correctable(term) for term in every[: len(terms)]] + [None] * (len(every) - len(terms)),
+        [_correctable(term) if correct and term in terms else None for term in every],
+        keys,
+        timeout,
+        MIN_CORRECTION_SIMILARITY,
     ]
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         *_, bank_size, newest_id, rows = cursor.fetchone()
-    verdicts = dict(zip(every, rows or [], strict=False))
+    verdicts: dict[Term, dict] = {}
+    for row in rows or []:
+        if row["parent"] is None:
+            verdicts[every[row["item"] - 1]] = {**row, "synonyms": []}
+        else:
+            verdicts[every[row["parent"] - 1]]["synonyms"].append(row)
     corrections: dict[Term, str] = {}
     analysed: list[_Group] = []
-    for group in groups:
+    for group in _join_synonym_phrases(groups, runs, verdicts):
         clauses, excluded = [], []
         for term in group:
             verdict = verdicts[term]
@@ -795,21 +746,81 @@ def _analyse(groups: list[list[Term]], alias: str) -> tuple[list[_Group], dict[T
             if term.negated:
                 excluded.append(term)
                 continue
-            alternatives = [
-                replace(alternative, span=None)
-                for alternative in _unique(
-                    Term(text, phrase=" " in text) for text in related_terms(term.text)
-                )
-                if verdicts.get(alternative, {}).get("searchable")
-            ]
-            matches = verdict["matches"] + sum(verdicts[alt]["matches"] for alt in alternatives)
+            synonyms = [row for row in verdict["synonyms"] if row["searchable"]]
+            alternatives = [Term(row["text"], phrase=" " in row["text"]) for row in synonyms]
+            matches = verdict["matches"] + sum(row["matches"] for row in synonyms)
             if verdict["suggestion"]:
                 corrections[term] = verdict["suggestion"]
                 term = replace(term, text=verdict["suggestion"])
             clauses.append(_Clause(term, tuple(alternatives), matches))
         if clauses:
             analysed.append(_Group(tuple(clauses), tuple(excluded), bank_size, newest_id))
-    return analysed, corrections
+    used = [
+        row["text"]
+        for group in analysed
+        for clause in group.clauses
+        for row in verdicts.get(clause.term, {}).get("synonyms", [])
+        if row["matches"]
+    ]
+    return analysed, corrections, list(dict.fromkeys(used))
+
+
+# Every (key, value) a synonym entry gives: a one-way entry widens its term only; an
+# abbreviation also widens what it stands for to the short form; a two-way entry widens
+# each of its words and phrases to all the others. `entry` and `n` keep the editors' order.
+_SYNONYM_PAIRS = """
+    SELECT s.term AS key, v.value, s.id AS entry, v.n
+    FROM {table} s, regexp_split_to_table(s.synonyms, '\\s*,\\s*') WITH ORDINALITY AS v(value, n)
+    UNION ALL
+    SELECT v.value, s.term, s.id, 0
+    FROM {table} s, regexp_split_to_table(s.synonyms, '\\s*,\\s*') AS v(value)
+    WHERE s.kind <> 'one-way'
+    UNION ALL
+    SELECT a.value, b.value, s.id, b.n
+    FROM {table} s,
+         regexp_split_to_table(s.synonyms, '\\s*,\\s*') AS a(value),
+         regexp_split_to_table(s.synonyms, '\\s*,\\s*') WITH ORDINALITY AS b(value, n)
+    WHERE s.kind = 'two-way' AND a.value <> b.value
+"""
+
+
+def _word_runs(cleaned: str, groups: list[list[Term]]) -> list[Term]:
+    """Runs of 2 to synonyms.MAX_WORDS consecutive plain words: each may be a synonym's
+    phrase ("average order value")."""
+    runs = []
+    for group in groups:
+        for start in range(len(group)):
+            for stop in range(start + 2, min(start + synonyms_module.MAX_WORDS, len(group)) + 1):
+                run = group[start:stop]
+                if _consecutive_words(cleaned, run):
+                    text = " ".join(term.text for term in run)
+                    runs.append(Term(text, span=(run[0].span[0], run[-1].span[1])))
+    return runs
+
+
+def _join_synonym_phrases(
+    groups: list[list[Term]], runs: list[Term], verdicts: dict[Term, dict]
+) -> list[list[Term]]:
+    """Consecutive words that together are a synonym's phrase become one term, longest
+    first, so that the phrase's synonyms ("aov") can stand in for all of its words. The
+    term still needs each of its words, anywhere in a question, as the words did."""
+    phrases = {run.span: run for run in runs if verdicts[run]["synonyms"]}
+    joined_groups = []
+    for group in groups:
+        joined, i = [], 0
+        while i < len(group):
+            for n in range(min(synonyms_module.MAX_WORDS, len(group) - i), 1, -1):
+                last = group[i + n - 1]
+                span = (group[i].span or (0, 0))[0], (last.span or (0, 0))[1]
+                if span in phrases and group[i].span and last.span:
+                    joined.append(phrases[span])
+                    i += n
+                    break
+            else:
+                joined.append(group[i])
+                i += 1
+        joined_groups.append(joined)
+    return joined_groups
 
 
 def _unique_terms(groups: list[list[Term]]) -> list[Term]:
@@ -822,12 +833,12 @@ def _unique_terms(groups: list[list[Term]]) -> list[Term]:
 
 def _correctable(term: Term) -> str | None:
     """The lower-case word to check against the vocabulary, or None if it is not a word to
-    correct: phrases and exclusions are kept as typed, as are short words, words with
-    digits or symbols, and recruiter words in RELATED_TERMS."""
+    correct: phrases and exclusions are kept as typed, as are short words and words with
+    digits or symbols (and, in the query, synonyms' words)."""
     if term.phrase or term.negated:
         return None
     word = term.text.lower().strip(_PUNCTUATION)
-    if len(word) < MIN_CORRECTABLE_LENGTH or len(word) > 40 or related_terms(word):
+    if len(word) < MIN_CORRECTABLE_LENGTH or len(word) > 40:
         return None
     if not all(part.isalpha() for part in word.split("-")):
         return None
