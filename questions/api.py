@@ -202,6 +202,7 @@ def search_summary(result: SearchResult) -> dict[str, Any]:
         "corrected_query": result.corrected_query,
         "also_matched": result.also_matched,
         "partial": result.partial,
+        "closest_in_meaning": bool(result.closest and not result.questions),
         "notices": result.notices,
     }
 
@@ -311,7 +312,14 @@ class BankPagination(BasePagination):
                 "search": {
                     "type": "object",
                     "description": "Only with `search`: what the search did with the words.",
-                    "required": ["query", "corrected_query", "also_matched", "partial", "notices"],
+                    "required": [
+                        "query",
+                        "corrected_query",
+                        "also_matched",
+                        "partial",
+                        "closest_in_meaning",
+                        "notices",
+                    ],
                     "properties": {
                         "query": {"type": "string", "description": "The words as searched."},
                         "corrected_query": {
@@ -330,6 +338,11 @@ class BankPagination(BasePagination):
                             "type": "boolean",
                             "description": "No or few questions have every word: results "
                             "have some of them, best first.",
+                        },
+                        "closest_in_meaning": {
+                            "type": "boolean",
+                            "description": "No question has the words: the results are the "
+                            "questions closest in meaning to the query.",
                         },
                         "notices": {"type": "array", "items": {"type": "string"}},
                     },
@@ -503,7 +516,7 @@ class QuestionViewSet(
                 offset=offset,
             )
             searched.append(result)
-            return result.questions
+            return result.shown
 
         page = self.paginator.paginate_rows(rows=ranked, count_upto=None, request=request)
         prefetch_related_objects(page, "roles")

@@ -17,6 +17,9 @@ What the rows look like, and why:
   would apply this to Zarvenel.") from a long tail of made-up names drawn with Zipf's law,
   the way real banks mention their own tools: this is where the rare words are.
   `bench_words()` names a word of each kind; their shares hold at every size.
+- **Vectors.** Each question's sentence vector is its seed question's, with a little
+  deterministic noise (`_copy_vectors`): composed in minutes for a million, where encoding
+  would take hours; searches then take the real path (query encoded, HNSW index read).
 - **The rest.** Competencies are the seed's (loaded if missing), with a mild skew between
   them; twelve synthetic roles, most questions in one or two; type, level and minutes
   follow the seed question reworded; 3% of questions are retired; creation dates spread over
@@ -51,13 +54,15 @@ from functools import cache
 from itertools import accumulate
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from questions.models import Competency, Kit, KitItem, Question, Role
+from questions import embeddings, meaning
+from questions.models import Competency, Kit, KitItem, Question, QuestionVector, Role
 
 BENCH_PREFIX = "bench-"
 # Fixed, so a given size always gives the same bank: runs stay comparable.
@@ -73,6 +78,10 @@ GUIDANCE_FOLLOW_UP_RATE = 0.5
 EXTRA_SENTENCE_RATE = 0.3
 RETIRED_RATE = 0.03
 KIT_ITEMS_MIN, KIT_ITEMS_MAX = 5, 60
+# How far a question's composed vector strays from its seed question's (see _copy_vectors),
+# and what its source hash says, so that `embed_questions` would encode it for real.
+VECTOR_NOISE = 0.62
+COMPOSED_VECTOR = "composed"
 
 # Words of the benchmark's query mix, with the share of questions they are in at any size
 # (measured on generated banks): a made-up name of the tail in about 4 questions in 10,000;
@@ -263,6 +272,8 @@ def bench_data_fill(
         _empty_bank()
         say(f"Writing {questions:,} questions…")
         generated = _copy_questions(rng, questions, competencies, roles)
+        say(f"Composing the sentence vectors of {questions:,} questions…")
+        _copy_vectors(seed, generated.seed_texts)
         say(f"Counting the words of {questions:,} questions…")
         with connection.cursor() as cursor:
             cursor.execute("SELECT questions_searchterm_rebuild()")
@@ -373,6 +384,7 @@ def _empty_bank() -> None:
         Kit.competencies.through._meta.db_table,
         Kit._meta.db_table,
         Question.roles.through._meta.db_table,
+        QuestionVector._meta.db_table,
         Question._meta.db_table,
     ]
     with connection.cursor() as cursor:
@@ -385,6 +397,8 @@ class _Generated:
 
     by_competency: dict[int, list[int]]
     active: int
+    # For each question in id order, the seed question it rewords.
+    seed_texts: list[str]
 
 
 def _copy_questions(
@@ -403,6 +417,7 @@ def _copy_questions(
     role_weights = list(accumulate(1 / rank for rank in range(1, len(roles) + 1)))
     competency_ids = {c.slug: c.id for c in competencies}
     active = 0
+    seed_texts: list[str] = []
     start = datetime.now(tz=UTC) - timedelta(days=3 * 365)
     step = timedelta(days=3 * 365) / count
     with connection.cursor() as cursor:
@@ -412,6 +427,7 @@ def _copy_questions(
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FREEZE)") as copy:
             for pk, question in enumerate(writer.questions(rng, count), start=1):
                 competency_id = competency_ids[question.competency]
+                seed_texts.append(question.seed_text)
                 is_active = rng.random() >= RETIRED_RATE
                 if is_active:
                     active += 1
@@ -445,7 +461,39 @@ def _copy_questions(
             for link in role_links:
                 copy.write_row(link)
         _reset_sequence(cursor, table)
-    return _Generated(by_competency=dict(by_competency), active=active)
+    return _Generated(by_competency=dict(by_competency), active=active, seed_texts=seed_texts)
+
+
+def _copy_vectors(seed: int, seed_texts: list[str]) -> None:
+    """Sentence vectors composed, not encoded: each question's is its seed question's vector
+    with a little deterministic noise (cosine about 0.85 to it, as a rewording's is), so a
+    million cost minutes, not hours. The HNSW index is dropped for the load and built after.
+    Searches then run the real path: query encoded, index read, vectors compared.
+    """
+    if not embeddings.available():
+        return
+    texts = sorted(set(seed_texts))
+    index = {text: position for position, text in enumerate(texts)}
+    base = embeddings.encode(texts)
+    of_seed = np.fromiter((index[text] for text in seed_texts), dtype=np.int32)
+    noise_rng = np.random.default_rng(seed)
+    table = QuestionVector._meta.db_table
+    pgvector = meaning.has_pgvector(connection.alias)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX IF EXISTS {meaning.HNSW_INDEX}")
+        copy_sql = f"COPY {table} (question_id, source_hash, embedding) FROM STDIN (FORMAT BINARY)"
+        with cursor.cursor.copy(copy_sql) as copy:
+            copy.set_types(["int8", "varchar", "float4[]"])
+            for start in range(0, len(of_seed), 10_000):
+                chunk = of_seed[start : start + 10_000]
+                noise = noise_rng.standard_normal((len(chunk), embeddings.DIMENSIONS))
+                vectors = base[chunk] + (VECTOR_NOISE / np.sqrt(embeddings.DIMENSIONS)) * noise
+                vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+                for offset, vector in enumerate(vectors.astype(np.float32).tolist()):
+                    copy.write_row((start + offset + 1, COMPOSED_VECTOR, vector))
+        if pgvector:
+            cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+            cursor.execute(meaning.HNSW_SQL)
 
 
 def _copy_kits(
@@ -553,6 +601,7 @@ def _analyse() -> None:
     tables = [
         Question._meta.db_table,
         Question.roles.through._meta.db_table,
+        QuestionVector._meta.db_table,
         Kit._meta.db_table,
         KitItem._meta.db_table,
         "questions_searchterm",
@@ -571,6 +620,7 @@ def _analyse() -> None:
 class _Question:
     competency: str
     slug: str
+    seed_text: str
     text: str
     guidance: str
     question_type: str
@@ -670,6 +720,7 @@ class _Writer:
             yield _Question(
                 competency=competency,
                 slug=seed.slug,
+                seed_text=seed.fields["text"],
                 text=text,
                 guidance=" ".join(guidance),
                 question_type=fields["question_type"]

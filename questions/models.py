@@ -3,6 +3,7 @@
 from uuid import uuid4
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -467,6 +468,32 @@ class EnglishWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class RealField(models.FloatField):
+    """A single-precision float: half the room of a double, all a sentence vector needs."""
+
+    def db_type(self, connection) -> str:
+        return "real"
+
+
+class QuestionVector(models.Model):
+    """A question's sentence vector, for meaning-based search (`questions.meaning`).
+
+    Written when the question is saved (`questions.meaning.refresh_vectors`). Where the
+    server has pgvector, migration 0014 adds an HNSW index over the vector; elsewhere search
+    compares vectors itself (see the README's "Meaning-based search").
+    """
+
+    question = models.OneToOneField(
+        Question, primary_key=True, on_delete=models.CASCADE, related_name="vector"
+    )
+    # Which model encoded which wording: a vector is renewed when either changes.
+    source_hash = models.CharField(max_length=64)
+    embedding = ArrayField(RealField(), size=384)
+
+    def __str__(self) -> str:
+        return f"Vector of question {self.question_id}"
 
 
 class SynonymKind(models.TextChoices):

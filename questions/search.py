@@ -57,6 +57,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQueryField
 from django.db import OperationalError, connections, router, transaction
 from django.db.models.expressions import RawSQL
 
+from questions import meaning
 from questions import synonyms as synonyms_module
 from questions.caching import cached_bank, restore_settings
 from questions.models import (
@@ -111,6 +112,11 @@ MIN_SHARE = 100
 RELAX_BELOW = 3
 # How much a match through a related word counts against a match of the word itself.
 RELATED_WEIGHT = 0.5
+# In a relaxed search, how much likeness in meaning (cosine similarity, 0 to 1) counts
+# beside the number of the query's words a question has (and its full-text rank): half a
+# word at most, so the words lead and meaning orders what the words leave tied. Chosen on
+# the judged sets in tests/ (see the README's "Meaning-based search").
+MEANING_WEIGHT = 0.5
 # How alike (pg_trgm similarity) a vocabulary word must be to replace a misspelt word.
 MIN_CORRECTION_SIMILARITY = 0.4
 # Shorter words are not corrected: there are too many near neighbours to guess well.
@@ -176,6 +182,9 @@ class SearchResult:
     corrected_query: str | None = None
     # Synonyms the search also looked for ("average order value" for "aov"), in the bank.
     also_matched: list[str] = field(default_factory=list)
+    # Few or no questions have every word: the questions nearest in meaning that have none
+    # of them, best first (first page only).
+    closest: list[Question] = field(default_factory=list)
     competency_facets: list[Facet] = field(default_factory=list)
     type_facets: list[Facet] = field(default_factory=list)
     # Only the newest shards of the bank were looked in (see SHARD_POSTINGS).
@@ -185,6 +194,12 @@ class SearchResult:
     timed_out: bool = False
     limit: int = 20
     offset: int = 0
+
+    @property
+    def shown(self) -> list[Question]:
+        """The page's main list (and the API's results): the matches, or else, when no
+        question has any of the words, the questions closest in meaning."""
+        return self.questions or self.closest
 
     @property
     def has_previous(self) -> bool:
@@ -590,20 +605,54 @@ def _run(
         )
         return result
     strict = _find(analysed, filters, alias, relaxed=False, result=result)
+    vector = None
+    if strict.total < RELAX_BELOW:
+        vector = meaning.query_vector(_meaning_text(analysed))
+        if vector is None:
+            result.notices.append(meaning.UNAVAILABLE)
+            strict.notices.append(meaning.UNAVAILABLE)
     if strict.total < RELAX_BELOW and strict.newest_shards_only:
         # Too few in the newest shards: the whole bank, within the other bounds, before
         # settling for questions with only some of the words.
         strict = _find(analysed, filters, alias, relaxed=False, result=result, everywhere=True)
     found = strict
     if strict.total < RELAX_BELOW and len(analysed) == 1 and len(analysed[0].clauses) > 1:
-        relaxed = _find(analysed, filters, alias, relaxed=True, result=result)
+        relaxed = _find(analysed, filters, alias, relaxed=True, result=result, vector=vector)
         if relaxed.total > strict.total:
             found = relaxed
             found.partial = True
             found.complete = strict.total
     if found.questions:
         found.questions = _load(found.questions, analysed, alias)
+    if vector is not None and found.offset == 0:
+        closest = _closest(vector, analysed, filters, alias)[: found.limit]
+        found.closest = _load(closest, analysed, alias, by_meaning=set(closest))
     return found
+
+
+def _meaning_text(groups: list[_Group]) -> str:
+    """The words to compare by meaning: those looked for, as corrected, without syntax."""
+    return " ".join(clause.term.text for group in groups for clause in group.clauses)
+
+
+def _closest(
+    vector: tuple[float, ...], groups: list[_Group], filters: _Filters, alias: str
+) -> list[int]:
+    """Ids of the questions nearest in meaning that have none of the words (nor their
+    synonyms) and pass the filters, most alike first: what the words cannot find."""
+    nearest_sql, nearest_params = meaning.nearest_sql(alias, vector)
+    filter_sql, filter_params = filters.sql()
+    words_sql, words_params = _Sql.highlight(groups)
+    sql = (
+        f"SELECT q.id FROM ({nearest_sql}) AS n "
+        f"JOIN {Question._meta.db_table} q ON q.id = n.question_id "
+        f"WHERE n.similarity >= %s AND NOT (q.search_vector @@ {words_sql}) AND {filter_sql} "
+        "ORDER BY n.similarity DESC, q.slug"
+    )
+    params = [*nearest_params, meaning.MIN_SIMILARITY, *words_params, *filter_params]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _analyse(
@@ -867,10 +916,15 @@ def _find(
     relaxed: bool,
     result: SearchResult,
     everywhere: bool = False,
+    vector: tuple[float, ...] | None = None,
 ) -> SearchResult:
     """One query: bounded candidates with their rank, the window's ids, total and facets.
 
     `everywhere`: never only the newest shards.
+
+    A relaxed search ranks as follows. Questions with every word come first, by rank.
+    The others are ordered by how many of the words they have plus their full-text rank,
+    plus MEANING_WEIGHT times how alike in meaning the question is to the query (`vector`).
     """
     coverage = _Sql.coverage(groups)
     rank = _Sql.rank(groups)
@@ -895,13 +949,33 @@ def _find(
         )
         for tag, part in enumerate(parts)
     ]
+    fused = relaxed and vector is not None
     candidates_sql = " UNION ALL ".join(sql for sql, _, _ in scans)
     competency_table = Competency._meta.db_table
+    similarity_sql = meaning.similarity_sql(alias, "v.embedding") if fused else "0"
+    order = (
+        f"coverage >= %s DESC, CASE WHEN coverage >= %s THEN rank END DESC NULLS LAST, "
+        f"coverage + rank + {MEANING_WEIGHT} * similarity DESC, rank DESC, slug"
+        if relaxed
+        else "coverage DESC, rank DESC, slug"
+    )
     sql = f"""
         WITH candidates AS MATERIALIZED ({candidates_sql}),
         distinct_candidates AS MATERIALIZED (
-            SELECT DISTINCT ON (id) id, slug, competency_id, question_type, coverage, rank
-            FROM candidates WHERE hit
+            SELECT d.*, coalesce((
+                SELECT {similarity_sql} FROM {meaning.QuestionVector._meta.db_table} v
+                WHERE v.question_id = d.id), 0) AS similarity
+            FROM (
+                SELECT DISTINCT ON (id) id, slug, competency_id, question_type, coverage, rank
+                FROM candidates WHERE hit
+            ) AS d
+        ),
+        window_ids AS MATERIALIZED (
+            SELECT id, coverage, position FROM (
+                SELECT id, coverage, row_number() OVER (ORDER BY {order}) AS position
+                FROM distinct_candidates
+            ) AS ranked
+            WHERE position > %s AND position <= %s
         )
         SELECT
             (SELECT count(*) FROM distinct_candidates),
@@ -909,8 +983,7 @@ def _find(
                 SELECT bool_or(at_bound) OR count(*) FILTER (WHERE hit) >= min(keep) AS capped
                 FROM candidates GROUP BY tag) AS per_scan),
             (SELECT count(*) FROM distinct_candidates WHERE coverage >= %s),
-            ARRAY(SELECT id FROM distinct_candidates ORDER BY coverage DESC, rank DESC, slug
-                  LIMIT %s OFFSET %s),
+            ARRAY(SELECT id FROM window_ids ORDER BY position),
             (SELECT json_agg(json_build_object('slug', c.slug, 'name', c.name, 'count', f.n)
                              ORDER BY c.display_order)
              FROM (SELECT competency_id, count(*) AS n FROM distinct_candidates
@@ -923,16 +996,18 @@ def _find(
     need = len(groups[0].clauses) if len(groups) == 1 else 1
     params = [
         *(param for _, params, _ in scans for param in params),
-        need,
-        result.limit,
+        *([list(vector)] if fused else []),
+        *([need, need] if relaxed else []),
         result.offset,
+        result.offset + result.limit,
+        need,
     ]
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
-        found, scan_capped, complete, ids, competencies, types = cursor.fetchone()
+        found, capped_scan, complete, ids, competencies, types = cursor.fetchone()
     newest_shards_only = any(part for *_, part in scans)
     # Older shards left unread may hold more matches.
-    capped = bool(scan_capped) or found > CANDIDATE_LIMIT or newest_shards_only
+    capped = bool(capped_scan) or found > CANDIDATE_LIMIT or newest_shards_only
     return replace(
         result,
         questions=list(ids),  # ids for now; _load() turns them into questions
@@ -950,6 +1025,16 @@ def _find(
         ],
         notices=list(result.notices),
     )
+
+
+def _candidate_columns(
+    coverage: tuple[str, list], rank: tuple[str, list], tag: int, keep: int
+) -> tuple[str, list]:
+    columns = (
+        f"q.id, q.slug, q.competency_id, q.question_type, {coverage[0]} AS coverage, "
+        f"{rank[0]} AS rank, {tag} AS tag, {keep} AS keep"
+    )
+    return columns, [*coverage[1], *rank[1]]
 
 
 def _scan(
@@ -983,11 +1068,7 @@ def _scan(
     newest = group.scans_newest(share)
     filter_sql, filter_params = filters.sql(found_by_text=not newest)
     keep = max(CANDIDATE_LIMIT // share, MIN_SHARE) + 1
-    columns = (
-        f"q.id, q.slug, q.competency_id, q.question_type, {coverage[0]} AS coverage, "
-        f"{rank[0]} AS rank, {tag} AS tag, {keep} AS keep"
-    )
-    columns_params = [*coverage[1], *rank[1]]
+    columns, columns_params = _candidate_columns(coverage, rank, tag, keep)
     indexed = group.indexed_clauses(share)
     needs_check = (
         bool(group.excluded)
@@ -1032,7 +1113,9 @@ def _scan(
     return sql, [*columns_params, *exact_params, *where_params, *exact_params], bool(shards)
 
 
-def _load(ids: list[int], groups: list[_Group], alias: str) -> list[Question]:
+def _load(
+    ids: list[int], groups: list[_Group], alias: str, *, by_meaning: set[int] = frozenset()
+) -> list[Question]:
     """The window's questions in rank order, with highlights computed for them alone.
 
     Two `ts_headline` calls per question (text and guidance, every match marked); the
@@ -1058,6 +1141,8 @@ def _load(ids: list[int], groups: list[_Group], alias: str) -> list[Question]:
     by_id = {question.id: question for question in questions}
     ordered = [by_id[pk] for pk in ids if pk in by_id]
     for question in ordered:
+        # Found as alike in meaning, with none of the words.
+        question.by_meaning = question.id in by_meaning
         question.guidance_snippet = guidance_snippet(question.highlighted_guidance)
         question.guidance_is_cut = len(question.guidance.split()) > SNIPPET_WORDS
     return ordered

@@ -39,7 +39,6 @@ SEED = [
     ("complaint", "dissatisfied, dissatisfaction, feedback", ONE_WAY),
     ("complaining", "dissatisfied, dissatisfaction, feedback", ONE_WAY),
     ("refund", "dissatisfied, customer service", ONE_WAY),
-    ("returns", "dissatisfied, customer service", ONE_WAY),
     ("disagreement", "conflict", ONE_WAY),
     ("dispute", "conflict", ONE_WAY),
     ("friction", "conflict", ONE_WAY),
