@@ -252,6 +252,10 @@ def test_the_readme_commands_work_as_written_with_nothing_exported(checkout):
         served.stop()
     assert_no_server_left(checkout)
 
+    if os.environ.get("DATABASE_URL"):
+        # The copy's `make test` runs with nothing exported, so on the project's own
+        # PostgreSQL: exactly what the same suite run without DATABASE_URL checks already.
+        return
     tested = run(checkout, "make test", timeout=3600, **{NESTED: "1"})
     assert tested.returncode == 0, tested.stdout[-5000:] + tested.stderr[-5000:]
     assert " passed" in tested.stdout
