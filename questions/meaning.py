@@ -112,7 +112,9 @@ def refresh_all(*, using: str = "default", batch: int = 500) -> int:
 
 @receiver(post_save, sender=Question, dispatch_uid="question-vector")
 def _vector_on_save(sender, instance: Question, using: str, **kwargs) -> None:
-    refresh_vectors([instance], using=using)
+    # After the write commits: encoding never holds the question's row locked, and a write
+    # that rolls back encodes nothing.
+    transaction.on_commit(lambda: refresh_vectors([instance], using=using), using=using)
 
 
 def has_pgvector(alias: str) -> bool:

@@ -69,14 +69,19 @@ class TestVectors:
         ]
         assert stale == []
 
-    def test_a_vector_follows_the_wording_and_goes_with_the_question(self, strategy):
-        question = make_question(strategy, "How do you calm an angry customer?")
+    def test_a_vector_follows_the_wording_and_goes_with_the_question(
+        self, strategy, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            question = make_question(strategy, "How do you calm an angry customer?")
         first = QuestionVector.objects.get(question=question).embedding
-        question.minutes = 9
-        question.save()
+        with django_capture_on_commit_callbacks(execute=True):
+            question.minutes = 9
+            question.save()
         assert QuestionVector.objects.get(question=question).embedding == first
-        question.text = "Describe how you manage cybersecurity risks."
-        question.save()
+        with django_capture_on_commit_callbacks(execute=True):
+            question.text = "Describe how you manage cybersecurity risks."
+            question.save()
         assert QuestionVector.objects.get(question=question).embedding != first
         question.delete()
         assert not QuestionVector.objects.exists()

@@ -1,5 +1,6 @@
 from django.core.management import BaseCommand, call_command
 
+from questions import meaning
 from questions.history import history_record_loaded
 from questions.models import Question
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         call_command("loaddata", *SEED_FIXTURES, verbosity=0)
         # loaddata's raw saves record no history; give each loaded row its first version.
         history_record_loaded(reason="Loaded from the seed bank")
+        # Their sentence vectors now, also inside a caller's transaction (tests).
+        meaning.refresh_all()
         self.stdout.write(
             self.style.SUCCESS(f"Seed bank loaded: {Question.objects.count()} questions.")
         )
