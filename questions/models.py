@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from questions.links import slug_url
+from questions.synonyms import SynonymError, normalised_entry
 
 SLUG_MAX_LENGTH = 80
 # Question text is in a case-insensitive unique index, whose entries PostgreSQL caps at
@@ -540,8 +541,6 @@ class Synonym(models.Model):
         return f"{self.term} {arrow} {self.synonyms}"
 
     def clean(self) -> None:
-        from questions.synonyms import SynonymError, normalised_entry
-
         try:
             self.term, self.synonyms = normalised_entry(self.term, self.synonyms)
         except SynonymError as error:

@@ -539,12 +539,8 @@ class _Sql:
     @classmethod
     def rank(cls, groups: list[_Group]) -> tuple[str, list]:
         """Full-text rank of the words themselves, plus related words at a discount."""
-        # A synonym's phrase joined from typed words ranks as those words did.
         words = _unique(
-            Term(word) if not clause.term.phrase else clause.term
-            for group in groups
-            for clause in group.clauses
-            for word in (clause.term.text.split() if not clause.term.phrase else [None])
+            word for group in groups for clause in group.clauses for word in _typed(clause.term)
         )
         related = _unique(t for g in groups for clause in g.clauses for t in clause.related)
         sql, params = cls.any_of(words)
@@ -573,6 +569,13 @@ class _Sql:
     def highlight(cls, groups: list[_Group]) -> tuple[str, list]:
         terms = _unique(t for g in groups for clause in g.clauses for t in clause.alternatives)
         return cls.any_of(terms)
+
+
+def _typed(term: Term) -> list[Term]:
+    """The words as typed: a synonym's phrase joined from typed words ranks as they did."""
+    if term.phrase or " " not in term.text:
+        return [term]
+    return [Term(word) for word in term.text.split()]
 
 
 def _unique(terms) -> list[Term]:
@@ -605,16 +608,15 @@ def _run(
         )
         return result
     strict = _find(analysed, filters, alias, relaxed=False, result=result)
-    vector = None
-    if strict.total < RELAX_BELOW:
-        vector = meaning.query_vector(_meaning_text(analysed))
-        if vector is None:
-            result.notices.append(meaning.UNAVAILABLE)
-            strict.notices.append(meaning.UNAVAILABLE)
     if strict.total < RELAX_BELOW and strict.newest_shards_only:
         # Too few in the newest shards: the whole bank, within the other bounds, before
         # settling for questions with only some of the words.
         strict = _find(analysed, filters, alias, relaxed=False, result=result, everywhere=True)
+    # Meaning helps only where the words found few questions: only then is the query encoded.
+    vector = meaning.query_vector(_meaning_text(analysed)) if strict.total < RELAX_BELOW else None
+    if strict.total < RELAX_BELOW and vector is None:
+        result.notices.append(meaning.UNAVAILABLE)
+        strict.notices.append(meaning.UNAVAILABLE)
     found = strict
     if strict.total < RELAX_BELOW and len(analysed) == 1 and len(analysed[0].clauses) > 1:
         relaxed = _find(analysed, filters, alias, relaxed=True, result=result, vector=vector)
@@ -859,10 +861,9 @@ def _join_synonym_phrases(
         joined, i = [], 0
         while i < len(group):
             for n in range(min(synonyms_module.MAX_WORDS, len(group) - i), 1, -1):
-                last = group[i + n - 1]
-                span = (group[i].span or (0, 0))[0], (last.span or (0, 0))[1]
-                if span in phrases and group[i].span and last.span:
-                    joined.append(phrases[span])
+                first, last = group[i].span, group[i + n - 1].span
+                if first and last and (first[0], last[1]) in phrases:
+                    joined.append(phrases[first[0], last[1]])
                     i += n
                     break
             else:
@@ -952,7 +953,13 @@ def _find(
     fused = relaxed and vector is not None
     candidates_sql = " UNION ALL ".join(sql for sql, _, _ in scans)
     competency_table = Competency._meta.db_table
-    similarity_sql = meaning.similarity_sql(alias, "v.embedding") if fused else "0"
+    # Likeness in meaning, looked up for the candidates of a relaxed search only.
+    similarity = (
+        f"coalesce((SELECT {meaning.similarity_sql(alias, 'v.embedding')} "
+        f"FROM {meaning.QuestionVector._meta.db_table} v WHERE v.question_id = d.id), 0)"
+        if fused
+        else "0"
+    )
     order = (
         f"coverage >= %s DESC, CASE WHEN coverage >= %s THEN rank END DESC NULLS LAST, "
         f"coverage + rank + {MEANING_WEIGHT} * similarity DESC, rank DESC, slug"
@@ -962,20 +969,11 @@ def _find(
     sql = f"""
         WITH candidates AS MATERIALIZED ({candidates_sql}),
         distinct_candidates AS MATERIALIZED (
-            SELECT d.*, coalesce((
-                SELECT {similarity_sql} FROM {meaning.QuestionVector._meta.db_table} v
-                WHERE v.question_id = d.id), 0) AS similarity
+            SELECT d.*, {similarity} AS similarity
             FROM (
                 SELECT DISTINCT ON (id) id, slug, competency_id, question_type, coverage, rank
                 FROM candidates WHERE hit
             ) AS d
-        ),
-        window_ids AS MATERIALIZED (
-            SELECT id, coverage, position FROM (
-                SELECT id, coverage, row_number() OVER (ORDER BY {order}) AS position
-                FROM distinct_candidates
-            ) AS ranked
-            WHERE position > %s AND position <= %s
         )
         SELECT
             (SELECT count(*) FROM distinct_candidates),
@@ -983,7 +981,7 @@ def _find(
                 SELECT bool_or(at_bound) OR count(*) FILTER (WHERE hit) >= min(keep) AS capped
                 FROM candidates GROUP BY tag) AS per_scan),
             (SELECT count(*) FROM distinct_candidates WHERE coverage >= %s),
-            ARRAY(SELECT id FROM window_ids ORDER BY position),
+            ARRAY(SELECT id FROM distinct_candidates ORDER BY {order} LIMIT %s OFFSET %s),
             (SELECT json_agg(json_build_object('slug', c.slug, 'name', c.name, 'count', f.n)
                              ORDER BY c.display_order)
              FROM (SELECT competency_id, count(*) AS n FROM distinct_candidates
@@ -997,17 +995,17 @@ def _find(
     params = [
         *(param for _, params, _ in scans for param in params),
         *([list(vector)] if fused else []),
-        *([need, need] if relaxed else []),
-        result.offset,
-        result.offset + result.limit,
         need,
+        *([need, need] if relaxed else []),
+        result.limit,
+        result.offset,
     ]
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
-        found, capped_scan, complete, ids, competencies, types = cursor.fetchone()
+        found, scan_capped, complete, ids, competencies, types = cursor.fetchone()
     newest_shards_only = any(part for *_, part in scans)
     # Older shards left unread may hold more matches.
-    capped = bool(capped_scan) or found > CANDIDATE_LIMIT or newest_shards_only
+    capped = bool(scan_capped) or found > CANDIDATE_LIMIT or newest_shards_only
     return replace(
         result,
         questions=list(ids),  # ids for now; _load() turns them into questions
