@@ -19,12 +19,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 from hashlib import sha256
+from typing import TYPE_CHECKING
 
 from django.db import DatabaseError, connections, transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from questions.models import Question, QuestionVector
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MODEL = "all-MiniLM-L6-v2"
 # As questions.embeddings.DIMENSIONS, which is imported (with NumPy) only once needed: a
@@ -34,8 +38,9 @@ DIMENSIONS = 384
 NEAREST = 20
 # Less alike than this (cosine similarity), a question is not offered as related in meaning.
 MIN_SIMILARITY = 0.2
-# Saves of at most this many questions encode them one by one, through a per-process cache.
-ENCODE_ONE_BY_ONE = 16
+# Vectors kept per process by wording, so loading the same questions again (the seed, a
+# fixture, a restore) encodes nothing twice: float32, 1.5 KB each.
+KEEP_ENCODED = 4096
 # Without pgvector, the vectors of at most this many of the newest questions are compared.
 FALLBACK_SCAN_LIMIT = 20_000
 HNSW_INDEX = "questions_questionvector_hnsw"
@@ -74,14 +79,9 @@ def refresh_vectors(questions: Iterable[Question], *, using: str = "default") ->
     stale = [q for q in questions if current.get(q.pk) != source_hash(q.text)]
     if not stale:
         return 0
-    if len(stale) <= ENCODE_ONE_BY_ONE:
-        vectors = [_encoded(question.text) for question in stale]
-    else:
-        from questions import embeddings
-
-        vectors = [vector.tolist() for vector in embeddings.encode([q.text for q in stale])]
+    vectors = _encoded([question.text for question in stale])
     rows = [
-        QuestionVector(question_id=q.pk, source_hash=source_hash(q.text), embedding=list(v))
+        QuestionVector(question_id=q.pk, source_hash=source_hash(q.text), embedding=v.tolist())
         for q, v in zip(stale, vectors, strict=True)
     ]
     QuestionVector.objects.using(using).bulk_create(
@@ -146,13 +146,19 @@ def install_index(alias: str = "default") -> bool:
     return True
 
 
-@lru_cache(maxsize=4096)
-def _encoded(text: str) -> tuple[float, ...]:
-    """One text's vector, kept: loading the same questions again (the seed, a fixture, a
-    restore) encodes nothing twice in a process."""
+_kept: dict[str, np.ndarray] = {}
+
+
+def _encoded(texts: list[str]) -> list[np.ndarray]:
+    """The texts' vectors, encoding in one batch only those this process has not kept."""
     from questions import embeddings
 
-    return tuple(embeddings.encode_one(text).tolist())
+    missing = [text for text in dict.fromkeys(texts) if text not in _kept]
+    if missing:
+        if len(_kept) + len(missing) > KEEP_ENCODED:
+            _kept.clear()
+        _kept.update(zip(missing, embeddings.encode(missing), strict=True))
+    return [_kept[text] for text in texts]
 
 
 @lru_cache(maxsize=1024)
@@ -160,7 +166,7 @@ def query_vector(text: str) -> tuple[float, ...] | None:
     """The query's vector, or None when the model is not installed."""
     if not available():
         return None
-    return _encoded(text)
+    return tuple(_encoded([text])[0].tolist())
 
 
 def nearest_sql(alias: str, vector: tuple[float, ...]) -> tuple[str, list]:

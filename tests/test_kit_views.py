@@ -872,8 +872,8 @@ class TestAccess:
 # Two browser tabs hammering the same kit: real requests, real transactions, real threads.
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_requests_never_duplicate_lose_or_gap(owner, strategy):
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_never_duplicate_lose_or_gap(restore_migrated_groups, owner, strategy):
     questions = Question.objects.bulk_create(
         Question(slug=f"busy-{n}", text=f"Busy question {n}?", guidance="G.", competency=strategy)
         for n in range(10)

@@ -673,8 +673,10 @@ def run_in_threads(*jobs) -> list[BaseException]:
     return errors
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_adds_removes_and_reorders_never_break_the_kit(owner, strategy):
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_adds_removes_and_reorders_never_break_the_kit(
+    restore_migrated_groups, owner, strategy
+):
     questions = make_questions(strategy, 12)
     kit = kits.kit_create(owner=owner, title="Busy")
     for question in questions[:6]:
