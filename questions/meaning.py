@@ -36,6 +36,10 @@ MODEL = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
 # Questions nearest in meaning that a search considers beside those its words find.
 NEAREST = 20
+# How many entries the HNSW index considers per search; with iterative scans (pgvector 0.8)
+# it keeps going while rows it found are gone (an edited question's old vector), so a
+# search still gets NEAREST live ones.
+HNSW_EF_SEARCH = 100
 # Less alike than this (cosine similarity), a question is not offered as related in meaning.
 MIN_SIMILARITY = 0.2
 # Vectors kept per process by wording, so loading the same questions again (the seed, a

@@ -105,7 +105,14 @@ EXAMINE_LIMIT = 4_000
 # two of its eight shards.
 SHARD_POSTINGS = 30_000
 # What a search sets for its own transaction (see _analyse), put back when nested.
-SEARCH_SETTINGS = ("statement_timeout", "enable_seqscan", "jit", "plan_cache_mode")
+SEARCH_SETTINGS = (
+    "statement_timeout",
+    "enable_seqscan",
+    "jit",
+    "plan_cache_mode",
+    "hnsw.ef_search",
+    "hnsw.iterative_scan",
+)
 # The least number of candidates each word of a relaxed search may contribute.
 MIN_SHARE = 100
 # Fewer strict matches than this and the search is relaxed (when it has several words).
@@ -714,6 +721,8 @@ def _analyse(
                set_config('enable_seqscan', 'off', true),
                set_config('jit', 'off', true),
                set_config('plan_cache_mode', 'force_custom_plan', true),
+               set_config('hnsw.ef_search', %s, true),
+               set_config('hnsw.iterative_scan', 'strict_order', true),
                (SELECT greatest(reltuples, 0)::bigint FROM pg_class
                 WHERE oid = '{Question._meta.db_table}'::regclass),
                (SELECT coalesce(max(id), 0) FROM {Question._meta.db_table}),
@@ -775,6 +784,7 @@ def _analyse(
         [_correctable(term) if correct and term in terms else None for term in every],
         keys,
         timeout,
+        str(meaning.HNSW_EF_SEARCH),
         MIN_CORRECTION_SIMILARITY,
     ]
     with connections[alias].cursor() as cursor:
@@ -819,18 +829,21 @@ def _analyse(
 # Every (key, value) a synonym entry gives: a one-way entry widens its term only; an
 # abbreviation also widens what it stands for to the short form; a two-way entry widens
 # each of its words and phrases to all the others. `entry` and `n` keep the editors' order.
+# unnest() of an array, not regexp_split_to_table(): the planner guesses 10 values per entry
+# for the one and 1,000 for the other, and a guess of millions of pairs spilt the join.
 _SYNONYM_PAIRS = """
     SELECT s.term AS key, v.value, s.id AS entry, v.n
-    FROM {table} s, regexp_split_to_table(s.synonyms, '\\s*,\\s*') WITH ORDINALITY AS v(value, n)
+    FROM {table} s,
+         unnest(regexp_split_to_array(s.synonyms, '\\s*,\\s*')) WITH ORDINALITY AS v(value, n)
     UNION ALL
     SELECT v.value, s.term, s.id, 0
-    FROM {table} s, regexp_split_to_table(s.synonyms, '\\s*,\\s*') AS v(value)
+    FROM {table} s, unnest(regexp_split_to_array(s.synonyms, '\\s*,\\s*')) AS v(value)
     WHERE s.kind <> 'one-way'
     UNION ALL
     SELECT a.value, b.value, s.id, b.n
     FROM {table} s,
-         regexp_split_to_table(s.synonyms, '\\s*,\\s*') AS a(value),
-         regexp_split_to_table(s.synonyms, '\\s*,\\s*') WITH ORDINALITY AS b(value, n)
+         unnest(regexp_split_to_array(s.synonyms, '\\s*,\\s*')) AS a(value),
+         unnest(regexp_split_to_array(s.synonyms, '\\s*,\\s*')) WITH ORDINALITY AS b(value, n)
     WHERE s.kind = 'two-way' AND a.value <> b.value
 """
 
