@@ -385,3 +385,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# Rating scales on a question's page, and the scorecard models' own admin pages.
+from questions.scorecards.admin import RatingScaleInline  # noqa: E402
+
+QuestionAdmin.inlines = [*QuestionAdmin.inlines, RatingScaleInline]

@@ -63,6 +63,14 @@ from django.db import connection, transaction
 
 from questions import embeddings, meaning
 from questions.models import Competency, Kit, KitItem, Question, QuestionVector, Role
+from questions.scorecards.models import (
+    Candidate,
+    Loop,
+    LoopInterview,
+    Rating,
+    RatingScale,
+    Scorecard,
+)
 
 BENCH_PREFIX = "bench-"
 # Fixed, so a given size always gives the same bank: runs stay comparable.
@@ -380,6 +388,14 @@ def _empty_bank() -> None:
     instead of being emptied unseen. The truncate trigger empties the vocabulary too.
     """
     tables = [
+        Rating._meta.db_table,
+        Scorecard._meta.db_table,
+        Candidate._meta.db_table,
+        LoopInterview.interviewers.through._meta.db_table,
+        LoopInterview._meta.db_table,
+        Loop.competencies.through._meta.db_table,
+        Loop._meta.db_table,
+        RatingScale._meta.db_table,
         KitItem._meta.db_table,
         Kit.competencies.through._meta.db_table,
         Kit._meta.db_table,
@@ -552,9 +568,10 @@ def _copy_kits(
         cursor.execute(
             f"""
             INSERT INTO {item_table} (kit_id, question_id, position, minutes, note,
-                                      pinned_text, pinned_guidance, seen_text, seen_guidance,
-                                      added_at)
-            SELECT i.kit_id, q.id, i.position, q.minutes, '', q.text, q.guidance, '', '', now()
+                                      pinned_text, pinned_guidance, pinned_anchors, seen_text,
+                                      seen_guidance, added_at)
+            SELECT i.kit_id, q.id, i.position, q.minutes, '', q.text, q.guidance, '[]', '', '',
+                   now()
             FROM unnest(%s::bigint[], %s::bigint[], %s::integer[])
                  AS i(kit_id, question_id, position)
             JOIN {Question._meta.db_table} q ON q.id = i.question_id

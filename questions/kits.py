@@ -106,6 +106,16 @@ def kits_using(question: Question, *, user) -> QuerySet[Kit]:
     return Kit.objects.owned_by(user).filter(items__question=question).order_by("title", "pk")
 
 
+def anchors_of(question_ids) -> dict[int, list[str]]:
+    """The questions' rating scales (levels 1 to 5), for kit items to pin with the wording."""
+    from questions.scorecards.models import RatingScale
+
+    return {
+        scale.question_id: scale.anchors
+        for scale in RatingScale.objects.filter(question_id__in=question_ids)
+    }
+
+
 def can_build_kits(user) -> bool:
     """Hiring managers (and superusers) build kits; everyone else may only read shared ones."""
     return user.has_perm("questions.add_kit")
@@ -379,6 +389,7 @@ def kit_duplicate(*, kit: Kit, owner) -> Kit:
                 note=item.note,
                 pinned_text=item.pinned_text,
                 pinned_guidance=item.pinned_guidance,
+                pinned_anchors=item.pinned_anchors,
                 seen_text=item.seen_text,
                 seen_guidance=item.seen_guidance,
             )
@@ -454,6 +465,7 @@ def kit_add_question(
             note=note,
             pinned_text=question.text,
             pinned_guidance=question.guidance,
+            pinned_anchors=anchors_of([question.pk]).get(question.pk, []),
         )
         _check_minutes(item.minutes)
         _full_clean(item)
@@ -492,6 +504,7 @@ def removal_token(item: KitItem) -> str:
             "note": item.note,
             "pinned_text": item.pinned_text,
             "pinned_guidance": item.pinned_guidance,
+            "pinned_anchors": item.pinned_anchors,
             "seen_text": item.seen_text,
             "seen_guidance": item.seen_guidance,
             "added_at": item.added_at.isoformat(),
@@ -534,6 +547,7 @@ def kit_restore_item(*, kit: Kit, token: str) -> KitItem:
             note=removed["note"],
             pinned_text=removed["pinned_text"],
             pinned_guidance=removed["pinned_guidance"],
+            pinned_anchors=removed.get("pinned_anchors", []),
             seen_text=removed["seen_text"],
             seen_guidance=removed["seen_guidance"],
         )
@@ -614,8 +628,17 @@ def kit_accept_change(*, item: KitItem) -> KitItem:
         item = _current_item(kit, item)
         item.pinned_text = item.question.text
         item.pinned_guidance = item.question.guidance
+        item.pinned_anchors = anchors_of([item.question_id]).get(item.question_id, [])
         item.seen_text = item.seen_guidance = ""
-        item.save(update_fields=["pinned_text", "pinned_guidance", "seen_text", "seen_guidance"])
+        item.save(
+            update_fields=[
+                "pinned_text",
+                "pinned_guidance",
+                "pinned_anchors",
+                "seen_text",
+                "seen_guidance",
+            ]
+        )
         _touch(kit)
     return item
 
@@ -644,6 +667,7 @@ def kit_replace_questions(*, kit: Kit, questions: Sequence[Question]) -> list[Ki
         if any(not current.get(pk) or not current[pk].is_active for pk in ids):
             raise KitError("Some of those questions were retired meanwhile; balance again.")
         kit.items.all().delete()
+        anchors = anchors_of(ids)
         items = KitItem.objects.bulk_create(
             KitItem(
                 kit=kit,
@@ -652,6 +676,7 @@ def kit_replace_questions(*, kit: Kit, questions: Sequence[Question]) -> list[Ki
                 minutes=current[pk].minutes,
                 pinned_text=current[pk].text,
                 pinned_guidance=current[pk].guidance,
+                pinned_anchors=anchors.get(pk, []),
             )
             for position, pk in enumerate(ids, start=1)
         )

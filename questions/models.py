@@ -378,6 +378,8 @@ class KitItem(models.Model):
     # The question's wording when it was added (or last accepted): what interviewers see.
     pinned_text = models.TextField()
     pinned_guidance = models.TextField()
+    # The question's rating scale then (levels 1 to 5), or empty: what the scorecard shows.
+    pinned_anchors = models.JSONField(default=list, blank=True)
     # A bank wording the owner saw and chose not to take; the flag stays off while it is current.
     seen_text = models.TextField(blank=True)
     seen_guidance = models.TextField(blank=True)
@@ -563,3 +565,15 @@ class ImportUpload(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Loops, candidates and scorecards live in their own package; imported here so Django
+# registers them with this app.
+from questions.scorecards.models import (  # noqa: E402, F401
+    Candidate,
+    Loop,
+    LoopInterview,
+    Rating,
+    RatingScale,
+    Scorecard,
+)

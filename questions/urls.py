@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from questions import kit_views, views
 
@@ -61,4 +61,6 @@ urlpatterns = [
     path("kits/<uuid:code>/kit.md", kit_views.kit_export, {"fmt": "md"}, name="kit-markdown"),
     path("kits/<uuid:code>/kit.csv", kit_views.kit_export, {"fmt": "csv"}, name="kit-csv"),
     path("search/", views.search, name="search"),
+    # Loops, candidates, scorecards and debriefs
+    path("", include("questions.scorecards.urls")),
 ]

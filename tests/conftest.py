@@ -171,6 +171,18 @@ def outsider(django_user_model):
 
 
 @pytest.fixture
+def ana(django_user_model):
+    """An interviewer: fills the scorecards of the interviews she is assigned."""
+    return _user(django_user_model, "ana", "Interviewer")
+
+
+@pytest.fixture
+def ben(django_user_model):
+    """Another interviewer."""
+    return _user(django_user_model, "ben", "Interviewer")
+
+
+@pytest.fixture
 def editor(django_user_model):
     """A staff member in the Question editor group."""
     return _user(django_user_model, "edith", "Question editor", is_staff=True)

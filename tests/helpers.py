@@ -24,9 +24,19 @@ def make_questions(
         role.questions.add(*questions)
 
 
+# The question page's rating-scale inline, left empty: its management form must be posted.
+NO_RATING_SCALE = {
+    "rating_scale-TOTAL_FORMS": "0",
+    "rating_scale-INITIAL_FORMS": "0",
+    "rating_scale-MIN_NUM_FORMS": "0",
+    "rating_scale-MAX_NUM_FORMS": "1",
+}
+
+
 def question_form(question: Question, **changes) -> dict:
     """The admin change form's fields for `question`, with `changes` applied."""
     return {
+        **NO_RATING_SCALE,
         "text": question.text,
         "guidance": question.guidance,
         "competency": question.competency_id,

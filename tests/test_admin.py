@@ -3,6 +3,7 @@
 import pytest
 
 from questions.models import Question
+from tests.helpers import NO_RATING_SCALE
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,7 @@ def test_an_editor_edits_a_question_and_the_site_shows_it(seed_bank, editor_clie
     response = editor_client.get(f"/admin/questions/question/{question.id}/change/")
     assert response.status_code == 200
     data = {
+        **NO_RATING_SCALE,
         "text": question.text,
         "guidance": "Rewritten guidance for the forecasting question.",
         "competency": question.competency_id,

@@ -10,6 +10,7 @@ from questions.quality import (
     similar_questions,
     wording_warnings,
 )
+from tests.helpers import NO_RATING_SCALE
 
 
 def characteristics(text: str) -> list[str]:
@@ -153,6 +154,7 @@ def test_a_question_is_not_its_own_near_duplicate_and_the_seed_has_none(seed_ban
 
 def question_form(question: Question | None = None, **changes) -> dict:
     data = {
+        **NO_RATING_SCALE,
         "text": question.text if question else "",
         "guidance": question.guidance if question else "Some guidance.",
         "competency": question.competency_id if question else "",

@@ -1,0 +1,257 @@
+"""The loop, candidate, scorecard and debrief pages: who reaches what, and what they do."""
+
+import pytest
+from django.urls import reverse
+
+from questions import kits
+from questions.scorecards import rules
+from questions.scorecards.models import GENERIC_ANCHORS, Candidate, Loop, RatingScale, Scorecard
+
+
+@pytest.fixture
+def loop(owner, kit, ana):
+    loop = rules.loop_create(owner=owner, title="Ops Manager - onsite")
+    rules.loop_add_interview(loop=loop, kit=kit, interviewers=[ana])
+    return loop
+
+
+@pytest.fixture
+def candidate(loop):
+    return rules.candidate_add(loop=loop, reference="ATS-1042")
+
+
+def addresses(loop, candidate):
+    interview = loop.interviews.get()
+    scorecard = Scorecard.objects.filter(candidate=candidate).first()
+    urls = [
+        reverse("questions:loop-detail", args=[loop.code]),
+        reverse("questions:loop-add-interview", args=[loop.code]),
+        reverse("questions:loop-interview", args=[loop.code, interview.pk]),
+        reverse("questions:candidate-add", args=[loop.code]),
+        reverse("questions:candidate-detail", args=[candidate.code]),
+        reverse("questions:candidate-delete", args=[candidate.code]),
+        reverse("questions:scorecard-fill", args=[candidate.code, interview.pk]),
+        reverse("questions:candidate-debrief", args=[candidate.code]),
+        reverse("questions:candidate-debrief-print", args=[candidate.code]),
+    ]
+    if scorecard:
+        urls.append(reverse("questions:scorecard-detail", args=[candidate.code, scorecard.pk]))
+    return urls
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+class TestAccess:
+    def test_an_outsider_never_learns_a_loop_or_candidate_exists(
+        self, client, loop, candidate, ana, colleague, outsider
+    ):
+        rules.scorecard_open(candidate=candidate, interview=loop.interviews.get(), interviewer=ana)
+        for person in (colleague, outsider):
+            login(client, person)
+            for url in addresses(loop, candidate):
+                assert client.get(url).status_code in (404, 405), (person, url)
+                assert client.post(url).status_code in (404, 405), (person, url)
+
+    def test_anonymous_visitors_are_sent_to_sign_in(self, client, loop, candidate):
+        for url in [*addresses(loop, candidate), reverse("questions:loop-list")]:
+            answers = [client.get(url), client.post(url)]
+            # A page only posted to answers a GET with 405, and the other way round.
+            assert {response.status_code for response in answers} <= {302, 405}, url
+            assert any(
+                response["Location"].startswith("/accounts/login/")
+                for response in answers
+                if response.status_code == 302
+            ), url
+
+    def test_an_interviewer_reads_the_loop_but_does_not_change_it(
+        self, client, loop, candidate, ana
+    ):
+        login(client, ana)
+        assert client.get(reverse("questions:loop-detail", args=[loop.code])).status_code == 200
+        assert (
+            client.post(
+                reverse("questions:candidate-add", args=[loop.code]), {"reference": "X"}
+            ).status_code
+            == 403
+        )
+        assert (
+            client.post(reverse("questions:candidate-delete", args=[candidate.code])).status_code
+            == 403
+        )
+        assert Candidate.objects.count() == 1
+
+    def test_only_hiring_managers_create_loops(self, client, ana, owner):
+        login(client, ana)
+        assert client.get(reverse("questions:loop-create")).status_code == 403
+        login(client, owner)
+        assert client.get(reverse("questions:loop-create")).status_code == 200
+
+
+class TestHiringManager:
+    def test_builds_a_loop_with_interviews_and_a_candidate(
+        self, client, owner, kit, ana, ben, strategy
+    ):
+        login(client, owner)
+        response = client.post(
+            reverse("questions:loop-create"),
+            {"title": "Ops Manager - onsite", "competencies": ["strategy"]},
+        )
+        loop = Loop.objects.get()
+        assert response["Location"] == reverse("questions:loop-detail", args=[loop.code])
+        second = kits.kit_create(owner=owner, title="Second interview")
+
+        client.post(
+            reverse("questions:loop-add-interview", args=[loop.code]),
+            {"kit": kit.code, "interviewers": ["ana"]},
+        )
+        client.post(
+            reverse("questions:loop-add-interview", args=[loop.code]),
+            {"kit": second.code, "interviewers": ["ben"]},
+        )
+        assert [
+            list(i.interviewers.values_list("username", flat=True)) for i in loop.interviews.all()
+        ] == [["ana"], ["ben"]]
+
+        page = client.get(reverse("questions:loop-detail", args=[loop.code])).content.decode()
+        assert "Coverage" in page and "Strategy" in page
+
+        response = client.post(
+            reverse("questions:candidate-add", args=[loop.code]),
+            {"reference": "ATS-1042", "display_name": "J. D."},
+        )
+        candidate = Candidate.objects.get()
+        assert response["Location"] == reverse("questions:candidate-detail", args=[candidate.code])
+
+    def test_bad_input_gets_a_form_error_and_writes_nothing(
+        self, client, owner, loop, kit, candidate
+    ):
+        login(client, owner)
+        response = client.post(
+            reverse("questions:loop-add-interview", args=[loop.code]), {"kit": kit.code}
+        )
+        assert response.status_code == 400
+        assert "already an interview" in response.content.decode()
+        response = client.post(
+            reverse("questions:candidate-add", args=[loop.code]), {"reference": "ATS-1042"}
+        )
+        assert response.status_code == 400
+        assert "already has a candidate" in response.content.decode()
+        response = client.post(
+            reverse("questions:loop-add-interview", args=[loop.code]), {"kit": "not-a-kit"}
+        )
+        assert response.status_code == 400
+        assert loop.interviews.count() == 1 and Candidate.objects.count() == 1
+
+    def test_someone_elses_kit_cannot_be_added(self, client, loop, colleague, owner):
+        theirs = kits.kit_create(owner=colleague, title="Theirs")
+        login(client, owner)
+        response = client.post(
+            reverse("questions:loop-add-interview", args=[loop.code]), {"kit": theirs.code}
+        )
+        assert response.status_code == 400
+        assert loop.interviews.count() == 1
+
+    def test_deleting_a_candidate_asks_first_then_deletes_their_scorecards(
+        self, client, owner, loop, candidate, ana
+    ):
+        rules.scorecard_open(candidate=candidate, interview=loop.interviews.get(), interviewer=ana)
+        login(client, owner)
+        url = reverse("questions:candidate-delete", args=[candidate.code])
+        assert "1 scorecard" in client.get(url).content.decode()
+        client.post(url)
+        assert not Candidate.objects.exists() and not Scorecard.objects.exists()
+
+
+class TestScorecardPage:
+    def form_data(self, scorecard, levels, action, recommendation="yes"):
+        data = {"action": action, "recommendation": recommendation, "summary": "Strong on data."}
+        for rating, level in zip(scorecard.ratings.all(), levels, strict=True):
+            data[f"level-{rating.pk}"] = level
+            data[f"evidence-{rating.pk}"] = f"Evidence {level}"
+        return data
+
+    def test_an_interviewer_drafts_then_submits_without_javascript(
+        self, client, loop, candidate, ana, owner
+    ):
+        login(client, ana)
+        url = reverse("questions:scorecard-fill", args=[candidate.code, loop.interviews.get().pk])
+        page = client.get(url).content.decode()
+        assert 'type="radio"' in page and "Not asked" in page
+        scorecard = Scorecard.objects.get()
+
+        response = client.post(url, self.form_data(scorecard, ["4", ""], "draft", ""))
+        assert response.status_code == 302
+        scorecard.refresh_from_db()
+        assert not scorecard.is_submitted
+        assert scorecard.ratings.first().level == 4
+
+        response = client.post(url, self.form_data(scorecard, ["4", ""], "submit"))
+        assert response.status_code == 400
+        assert "Rate every question" in response.content.decode()
+
+        client.post(url, self.form_data(scorecard, ["4", "not-asked"], "submit"))
+        scorecard.refresh_from_db()
+        assert scorecard.is_submitted
+
+    def test_autosave_answers_htmx_with_a_status_line(self, client, loop, candidate, ana):
+        login(client, ana)
+        url = reverse("questions:scorecard-fill", args=[candidate.code, loop.interviews.get().pk])
+        client.get(url)
+        scorecard = Scorecard.objects.get()
+        response = client.post(
+            url, self.form_data(scorecard, ["2", "3"], "draft", ""), headers={"HX-Request": "true"}
+        )
+        assert response.status_code == 200
+        assert response.content.decode().startswith("Draft saved")
+
+    def test_a_bad_rating_is_a_form_error(self, client, loop, candidate, ana):
+        login(client, ana)
+        url = reverse("questions:scorecard-fill", args=[candidate.code, loop.interviews.get().pk])
+        client.get(url)
+        scorecard = Scorecard.objects.get()
+        response = client.post(url, self.form_data(scorecard, ["9", "3"], "draft"))
+        assert response.status_code == 400
+        assert scorecard.ratings.filter(level__isnull=False).count() == 0
+
+    def test_the_owner_is_not_an_interviewer_here(self, client, loop, candidate, owner):
+        login(client, owner)
+        url = reverse("questions:scorecard-fill", args=[candidate.code, loop.interviews.get().pk])
+        assert client.get(url).status_code == 403
+
+
+class TestDebriefPage:
+    def test_the_owner_reads_the_debrief_and_a_blind_interviewer_cannot(
+        self, client, loop, candidate, ana, owner
+    ):
+        login(client, ana)
+        assert (
+            client.get(reverse("questions:candidate-debrief", args=[candidate.code])).status_code
+            == 403
+        )
+        login(client, owner)
+        response = client.get(reverse("questions:candidate-debrief", args=[candidate.code]))
+        assert response.status_code == 200
+        assert "Missing scorecards" in response.content.decode()
+
+
+def test_each_level_shows_its_anchor_the_questions_own_or_the_generic_one(
+    client, owner, ana, pricing_question, conflict_question
+):
+    RatingScale.objects.create(
+        question=pricing_question, **{f"level_{n}": f"Pricing level {n}." for n in range(1, 6)}
+    )
+    anchored = kits.kit_create(owner=owner, title="Anchored")
+    kits.kit_add_question(kit=anchored, question=pricing_question)
+    kits.kit_add_question(kit=anchored, question=conflict_question)
+    loop = rules.loop_create(owner=owner, title="Anchored loop")
+    interview = rules.loop_add_interview(loop=loop, kit=anchored, interviewers=[ana])
+    candidate = rules.candidate_add(loop=loop, reference="C-7")
+    login(client, ana)
+    page = client.get(
+        reverse("questions:scorecard-fill", args=[candidate.code, interview.pk])
+    ).content.decode()
+    assert all(f"Pricing level {n}." in page for n in range(1, 6))
+    assert all(anchor in page for anchor in GENERIC_ANCHORS)
