@@ -58,15 +58,10 @@ class InterviewForm(forms.Form):
     def __init__(self, *args, owner, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kit"].queryset = Kit.objects.owned_by(owner).active().order_by("title")
-        self.fields["interviewers"].queryset = interviewer_choices()
 
 
 class InterviewersForm(forms.Form):
     interviewers = InterviewerChoices()
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["interviewers"].queryset = interviewer_choices()
 
 
 class CandidateForm(forms.Form):
@@ -90,7 +85,7 @@ class ScorecardForm(forms.Form):
 
     def __init__(self, *args, scorecard: Scorecard, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.ratings: list[Rating] = list(scorecard.ratings.all())
+        self.ratings: list[Rating] = list(scorecard.ratings.select_related("competency"))
         for rating in self.ratings:
             initial = NOT_ASKED if rating.not_asked else rating.level and str(rating.level)
             self.fields[f"level-{rating.pk}"] = forms.ChoiceField(

@@ -54,14 +54,14 @@ def _can_run_loops(user) -> bool:
 @login_required
 def loop_list(request: HttpRequest) -> HttpResponse:
     loops = rules.loops_for(request.user).select_related("role", "owner")
-    assigned = (
-        Scorecard.objects.filter(interviewer=request.user)
+    drafts = (
+        Scorecard.objects.filter(interviewer=request.user, submitted_at__isnull=True)
         .select_related("candidate", "interview__kit")
-        .order_by("submitted_at", "-updated_at")
+        .order_by("-updated_at")
     )
     context = {
         "loops": loops,
-        "drafts": [s for s in assigned if not s.is_submitted],
+        "drafts": drafts,
         "can_create": _can_run_loops(request.user),
     }
     return render(request, "questions/scorecards/loop_list.html", context)
@@ -291,7 +291,8 @@ def scorecard_detail(request: HttpRequest, code, scorecard_id: int) -> HttpRespo
     scorecard = get_object_or_404(
         rules.scorecards_for(request.user).filter(candidate=candidate), pk=scorecard_id
     )
-    context = {"candidate": candidate, "scorecard": scorecard, "ratings": scorecard.ratings.all()}
+    ratings = scorecard.ratings.select_related("competency")
+    context = {"candidate": candidate, "scorecard": scorecard, "ratings": ratings}
     return render(request, "questions/scorecards/scorecard_detail.html", context)
 
 

@@ -46,8 +46,11 @@ def candidates_for(user) -> QuerySet[Candidate]:
 
 def unlocked_candidates(user) -> QuerySet[Candidate]:
     """Candidates for whom the person has submitted every scorecard they were assigned."""
+    submitted_by_them = Scorecard.objects.filter(interviewer=user.pk, submitted_at__isnull=False)
     return (
-        Candidate.objects.annotate(
+        # Counted only for candidates they have submitted something for, not for everyone.
+        Candidate.objects.filter(pk__in=submitted_by_them.values("candidate"))
+        .annotate(
             assigned=Count(
                 "loop__interviews", filter=Q(loop__interviews__interviewers=user.pk), distinct=True
             ),

@@ -255,3 +255,18 @@ def test_each_level_shows_its_anchor_the_questions_own_or_the_generic_one(
     ).content.decode()
     assert all(f"Pricing level {n}." in page for n in range(1, 6))
     assert all(anchor in page for anchor in GENERIC_ANCHORS)
+
+
+def test_the_loop_list_shows_an_interviewers_unfinished_scorecards_only(
+    client, loop, candidate, ana
+):
+    draft = rules.scorecard_open(
+        candidate=candidate, interview=loop.interviews.get(), interviewer=ana
+    )
+    login(client, ana)
+    fill_url = reverse("questions:scorecard-fill", args=[candidate.code, draft.interview_id])
+    page = client.get(reverse("questions:loop-list")).content.decode()
+    assert loop.title in page and fill_url in page
+    Scorecard.objects.filter(pk=draft.pk).update(submitted_at=draft.created_at)
+    page = client.get(reverse("questions:loop-list")).content.decode()
+    assert "Your scorecards to finish" not in page
