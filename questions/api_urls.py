@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from questions import api, kit_api
+from questions.scorecards import api as scorecard_api
 
 app_name = "api"
 
@@ -12,6 +13,9 @@ router.register("questions", api.QuestionViewSet, basename="question")
 router.register("competencies", api.CompetencyViewSet, basename="competency")
 router.register("roles", api.RoleViewSet, basename="role")
 router.register("kits", kit_api.KitViewSet, basename="kit")
+router.register("loops", scorecard_api.LoopViewSet, basename="loop")
+router.register("candidates", scorecard_api.CandidateViewSet, basename="candidate")
+router.register("scorecards", scorecard_api.ScorecardViewSet, basename="scorecard")
 
 urlpatterns = [
     *router.urls,

@@ -17,6 +17,8 @@ from schemathesis import GenerationMode
 from interviewbank.auth import issue_token
 from questions import kits
 from questions.models import Kit, Question, Role
+from questions.scorecards import rules
+from questions.scorecards.models import Loop, Rating
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +54,26 @@ KIT_OPERATIONS = {
     ("get", "/api/v1/kits/{id}/export.md"),
     ("get", "/api/v1/kits/{id}/export.csv"),
 }
+LOOP_OPERATIONS = {
+    ("get", "/api/v1/loops/"),
+    ("post", "/api/v1/loops/"),
+    ("get", "/api/v1/loops/{id}/"),
+    ("patch", "/api/v1/loops/{id}/"),
+    ("post", "/api/v1/loops/{id}/interviews/"),
+    ("patch", "/api/v1/loops/{id}/interviews/{interview_id}/"),
+    ("delete", "/api/v1/loops/{id}/interviews/{interview_id}/"),
+    ("get", "/api/v1/candidates/"),
+    ("post", "/api/v1/candidates/"),
+    ("get", "/api/v1/candidates/{id}/"),
+    ("delete", "/api/v1/candidates/{id}/"),
+    ("get", "/api/v1/candidates/{id}/debrief/"),
+    ("get", "/api/v1/scorecards/"),
+    ("post", "/api/v1/scorecards/"),
+    ("get", "/api/v1/scorecards/{id}/"),
+    ("patch", "/api/v1/scorecards/{id}/"),
+    ("post", "/api/v1/scorecards/{id}/submit/"),
+}
+ALL_OPERATIONS = OPERATIONS | KIT_OPERATIONS | LOOP_OPERATIONS
 DOWNLOADS = {
     "/api/v1/kits/{id}/export.pdf": "application/pdf",
     "/api/v1/kits/{id}/export.md": "text/markdown",
@@ -87,7 +109,7 @@ class TestSchema:
         assert client.get("/api/schema/?format=json").json()["paths"]
 
     def test_it_describes_every_operation_and_no_other(self, openapi):
-        assert set(operations(openapi)) == OPERATIONS | KIT_OPERATIONS
+        assert set(operations(openapi)) == ALL_OPERATIONS
 
     def test_every_operation_documents_the_error_shape(self, openapi):
         for (method, path), operation in operations(openapi).items():
@@ -264,8 +286,9 @@ COMPETENCIES = ["strategy", "data-analysis", "leadership"]
 def known_ids(path: str, kit: Kit) -> dict[str, object] | None:
     """Ids and slugs that exist, for a path; generated ones almost never do.
 
-    Each kit operation gets its own copy of the owner's kit, so one that deletes, archives or
-    empties it leaves the next operation a whole kit to work on.
+    Each kit operation gets its own copy of the owner's kit, and each loop, candidate and
+    scorecard operation its own loop, so one that deletes, archives or empties something
+    leaves the next operation whole objects to work on.
     """
     if path.startswith("/api/v1/kits/{id}"):
         copy = kits.kit_duplicate(kit=kit, owner=kit.owner)
@@ -273,6 +296,20 @@ def known_ids(path: str, kit: Kit) -> dict[str, object] | None:
         if "{item_id}" in path:
             ids["item_id"] = copy.items.order_by("position").first().id
         return ids
+    if path.startswith(OBJECT_PATHS):
+        loop = fresh_loop(kit)
+        interview = loop.interviews.get()
+        candidate = loop.candidates.get()
+        return {
+            "/api/v1/loops/{id}/": {"id": str(loop.code)},
+            "/api/v1/loops/{id}/interviews/": {"id": str(loop.code)},
+            "/api/v1/loops/{id}/interviews/{interview_id}/": {
+                "id": str(loop.code),
+                "interview_id": interview.pk,
+            },
+            "/api/v1/candidates/{id}/": {"id": str(candidate.code)},
+            "/api/v1/candidates/{id}/debrief/": {"id": str(candidate.code)},
+        }.get(path, {"id": candidate.scorecards.get().pk})
     return {
         "/api/v1/questions/{id}/": {"id": Question.objects.order_by("id").first().id},
         "/api/v1/competencies/{slug}/": {"slug": "strategy"},
@@ -280,14 +317,35 @@ def known_ids(path: str, kit: Kit) -> dict[str, object] | None:
     }.get(path)
 
 
+# Paths that name one object, whose generated ids name none (404s, tested in each API's own
+# tests): these operations work on real objects, with valid and with invalid input.
+OBJECT_PATHS = ("/api/v1/kits/{id}", "/api/v1/loops/{id}", "/api/v1/candidates/{id}")
+OBJECT_PATHS += ("/api/v1/scorecards/{id}",)
+LOOP_PATHS = ("/api/v1/loops/", "/api/v1/candidates/", "/api/v1/scorecards/")
+
+
+def fresh_loop(kit: Kit) -> Loop:
+    """A loop of the kit owner's, who also asks its one interview (a copy of the kit), with
+    a candidate and the owner's draft scorecard for them."""
+    owner = kit.owner
+    loop = rules.loop_create(owner=owner, title="Onsite")
+    copy = kits.kit_duplicate(kit=kit, owner=owner)
+    interview = rules.loop_add_interview(loop=loop, kit=copy, interviewers=[owner])
+    candidate = rules.candidate_add(loop=loop, reference=f"C-{loop.pk}")
+    rules.scorecard_open(candidate=candidate, interview=interview, interviewer=owner)
+    return loop
+
+
 def with_existing_references(
-    case: schemathesis.Case, kit_id: int | None = None
+    case: schemathesis.Case, kit_id: int | None = None, loop: Loop | None = None
 ) -> schemathesis.Case:
     """Point generated bodies at rows that exist, so writes can succeed.
 
     A question goes to a competency and role that exist; a kit to the seed role and
     competencies; an item to a question the kit does not have yet; an order lists the
-    kit's own items (last first).
+    kit's own items (last first). Loop bodies name the given loop, its candidate, its
+    interview, its owner as interviewer, a kit of theirs not in it, and its scorecard's
+    ratings.
     """
     body = case.body
     if not isinstance(body, dict):
@@ -305,6 +363,30 @@ def with_existing_references(
         body["question"] = Question.objects.active().exclude(kit_items__kit=kit).first().id
     if kit is not None and "items" in body:
         body["items"] = list(kit.items.order_by("-position").values_list("pk", flat=True))
+    if loop is not None:
+        candidate = loop.candidates.first()
+        references = {
+            "loop": str(loop.code),
+            "candidate": candidate and str(candidate.code),
+            "interview": loop.interviews.values_list("pk", flat=True).first(),
+            "kit": Kit.objects.filter(owner=loop.owner)
+            .exclude(loop_interviews__loop=loop)
+            .values_list("pk", flat=True)
+            .first(),
+        }
+        for name, value in references.items():
+            if name in body and value is not None:
+                body[name] = value
+        if isinstance(body.get("interviewers"), list):
+            body["interviewers"] = [loop.owner.username][: len(body["interviewers"])]
+        ratings = Rating.objects.filter(scorecard__candidate__loop=loop).values_list(
+            "pk", flat=True
+        )
+        if isinstance(body.get("ratings"), list):
+            for rating, rating_id in zip(body["ratings"], ratings, strict=False):
+                if isinstance(rating, dict):
+                    rating["id"] = rating_id
+            body["ratings"] = body["ratings"][: len(ratings)]
     return case
 
 
@@ -312,15 +394,16 @@ def drive(schema: schemathesis.BaseSchema, user, kit: Kit, paths: set[tuple[str,
     """Send generated valid and invalid requests to each operation, checking every answer."""
     headers = {"Authorization": f"Token {issue_token(user)}"}
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert {(op.method, op.path) for op in operations} == OPERATIONS | KIT_OPERATIONS
+    assert {(op.method, op.path) for op in operations} == ALL_OPERATIONS
     for operation in operations:
         if (operation.method, operation.path) not in paths:
             continue
         existing = known_ids(operation.path, kit)
         on_a_kit = operation.path.startswith("/api/v1/kits/{id}")
-        if on_a_kit:
-            # Generated kit ids name no kit (a 404, tested in test_api_kits.py), so these
-            # operations work on a real kit, with valid and with invalid input.
+        loop = None
+        if operation.path.startswith(LOOP_PATHS):
+            loop = Loop.objects.order_by("-pk").first() if existing else fresh_loop(kit)
+        if operation.path.startswith(OBJECT_PATHS):
             runs = [(GenerationMode.POSITIVE, existing)]
             if len(operation.body) or len(operation.query):
                 runs.append((GenerationMode.NEGATIVE, existing))
@@ -333,7 +416,9 @@ def drive(schema: schemathesis.BaseSchema, user, kit: Kit, paths: set[tuple[str,
             if mode == GenerationMode.POSITIVE and operation.method != "get":
                 kit_id = path_parameters["id"] if on_a_kit else None
                 strategy = strategy.map(
-                    lambda case, kit_id=kit_id: with_existing_references(case, kit_id)
+                    lambda case, kit_id=kit_id, loop=loop: with_existing_references(
+                        case, kit_id, loop
+                    )
                 )
 
             @FUZZ_SETTINGS
@@ -351,16 +436,16 @@ def drive(schema: schemathesis.BaseSchema, user, kit: Kit, paths: set[tuple[str,
 def test_a_hiring_manager_gets_no_server_error_and_only_documented_answers(
     api_schema, owner, owners_kit
 ):
-    drive(api_schema, owner, owners_kit, OPERATIONS | KIT_OPERATIONS)
+    drive(api_schema, owner, owners_kit, ALL_OPERATIONS)
 
 
 def test_an_account_in_no_group_gets_no_server_error_and_only_documented_answers(
     api_schema, outsider, owners_kit
 ):
-    drive(api_schema, outsider, owners_kit, OPERATIONS | KIT_OPERATIONS)
+    drive(api_schema, outsider, owners_kit, ALL_OPERATIONS)
 
 
 def test_an_editor_gets_no_server_error_and_only_documented_answers(api_schema, editor, owners_kit):
     # Staff read anyone's kit; their kit writes are the outsider's 404s, driven above.
-    kit_reads = {(method, path) for method, path in KIT_OPERATIONS if method == "get"}
-    drive(api_schema, editor, owners_kit, OPERATIONS | kit_reads)
+    reads = {(method, path) for method, path in KIT_OPERATIONS | LOOP_OPERATIONS if method == "get"}
+    drive(api_schema, editor, owners_kit, OPERATIONS | reads)

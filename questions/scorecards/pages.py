@@ -302,7 +302,7 @@ def scorecard_detail(request: HttpRequest, code, scorecard_id: int) -> HttpRespo
 def _debrief(request: HttpRequest, code):
     candidate = _candidate(request, code)
     if not rules.can_read_debrief(request.user, candidate):
-        raise PermissionDenied("The debrief opens once your own scorecards are submitted.")
+        raise PermissionDenied(rules.DEBRIEF_LOCKED)
     return debrief(candidate)
 
 

@@ -32,6 +32,10 @@ class ScorecardError(Exception):
     """A change that cannot be made, with a message for the person who asked."""
 
 
+DEBRIEF_LOCKED = "The debrief opens once your own scorecards are submitted."
+UNCHANGED = object()
+
+
 # Who sees what --------------------------------------------------------------------------
 
 
@@ -90,6 +94,19 @@ def loop_create(*, owner, title: str, role=None, competencies=()) -> Loop:
     with transaction.atomic():
         loop = Loop.objects.create(owner=owner, title=title.strip(), role=role)
         loop.competencies.set(competencies)
+    return loop
+
+
+def loop_update(*, loop: Loop, title=None, role=UNCHANGED, competencies=None) -> Loop:
+    """Change what is given of a loop's title, role and competencies."""
+    with transaction.atomic():
+        if title is not None:
+            loop.title = title.strip()
+        if role is not UNCHANGED:
+            loop.role = role
+        loop.save()
+        if competencies is not None:
+            loop.competencies.set(competencies)
     return loop
 
 

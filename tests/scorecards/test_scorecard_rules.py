@@ -6,6 +6,7 @@ from questions import kits
 from questions.scorecards import rules
 from questions.scorecards.debrief import debrief
 from questions.scorecards.models import RatingScale, Recommendation, Scorecard
+from tests.scorecards.scorecard_helpers import fill, interview
 
 ANCHORS = [
     "No example.",
@@ -20,43 +21,6 @@ ANCHORS = [
 def pricing_scale(pricing_question) -> RatingScale:
     return RatingScale.objects.create(
         question=pricing_question, **{f"level_{n}": text for n, text in enumerate(ANCHORS, 1)}
-    )
-
-
-@pytest.fixture
-def second_kit(owner, spare_question, pricing_question):
-    """The owner's second interview: the spare strategy question, then pricing again."""
-    second = kits.kit_create(owner=owner, title="Ops manager second interview")
-    kits.kit_add_question(kit=second, question=spare_question)
-    kits.kit_add_question(kit=second, question=pricing_question)
-    return second
-
-
-@pytest.fixture
-def loop(owner, kit, second_kit, ana, ben):
-    loop = rules.loop_create(owner=owner, title="Ops Manager - onsite")
-    rules.loop_add_interview(loop=loop, kit=kit, interviewers=[ana])
-    rules.loop_add_interview(loop=loop, kit=second_kit, interviewers=[ben])
-    return loop
-
-
-@pytest.fixture
-def candidate(loop):
-    return rules.candidate_add(loop=loop, reference="ATS-1042", display_name="J. D.")
-
-
-def interview(loop, position):
-    return loop.interviews.get(position=position)
-
-
-def fill(scorecard, levels, recommendation=Recommendation.YES, *, submit=True):
-    """Rate the scorecard's questions in order; None marks a question not asked."""
-    ratings = {
-        rating.pk: {"level": level, "not_asked": level is None, "evidence": f"Said {level}."}
-        for rating, level in zip(scorecard.ratings.order_by("position"), levels, strict=True)
-    }
-    return rules.scorecard_save(
-        scorecard=scorecard, ratings=ratings, recommendation=recommendation, submit=submit
     )
 
 
