@@ -602,9 +602,12 @@ def _run(
     """Analyse the words, search strictly, relax if needed, load the window."""
     analysed, corrections, also_matched = _analyse(cleaned, groups, alias)
     if corrections:
-        # Search the corrected query as if it had been typed, so that the results under
-        # "Did you mean …?" are exactly those its link leads to.
         result.corrected_query = _corrected(cleaned, corrections)
+    if corrections.near_synonym:
+        # The corrected words may be a synonym, or make one with their neighbours: search
+        # the corrected query as if it had been typed, so that the results under "Showing
+        # results for …" are exactly those its link leads to. Otherwise the words found
+        # are already the corrected query's, and a second look-up would find the same.
         groups, _ = _limit_terms(parse_query(result.corrected_query))
         analysed, _, also_matched = _analyse(result.corrected_query, groups, alias, correct=False)
     result.also_matched = also_matched
@@ -666,7 +669,7 @@ def _closest(
 
 def _analyse(
     cleaned: str, groups: list[list[Term]], alias: str, *, correct: bool = True
-) -> tuple[list[_Group], dict[Term, str], list[str]]:
+) -> tuple[list[_Group], _Corrections, list[str]]:
     """Set up the search transaction; widen terms with their synonyms; drop terms without
     searchable words; correct typos; estimate how many questions each word matches.
 
@@ -729,6 +732,11 @@ def _analyse(
         (SELECT json_agg(json_build_object(
                     'item', a.item, 'parent', a.parent, 'text', a.text,
                     'searchable', a.searchable, 'suggestion', a.suggestion,
+                    -- A correction that may be, or be in, a synonym's key: only then can
+                    -- the corrected query widen differently from the words found here.
+                    'near_synonym', a.suggestion IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM pairs p
+                        WHERE strpos(p.key, rtrim(a.suggestion, 's')) > 0),
                     'matches', coalesce(m.matches, 0)) ORDER BY a.o1, a.o2, a.o3)
          FROM (
             SELECT t.item, t.parent, t.text, t.o1, t.o2, t.o3,
@@ -796,7 +804,7 @@ def _analyse(
             verdicts[every[row["item"] - 1]] = {**row, "synonyms": []}
         else:
             verdicts[every[row["parent"] - 1]]["synonyms"].append(row)
-    corrections: dict[Term, str] = {}
+    corrections = _Corrections()
     analysed: list[_Group] = []
     for group in _join_synonym_phrases(groups, runs, verdicts):
         clauses, excluded = [], []
@@ -812,6 +820,7 @@ def _analyse(
             matches = verdict["matches"] + sum(row["matches"] for row in synonyms)
             if verdict["suggestion"]:
                 corrections[term] = verdict["suggestion"]
+                corrections.near_synonym |= verdict["near_synonym"]
                 term = replace(term, text=verdict["suggestion"])
             clauses.append(_Clause(term, tuple(alternatives), matches))
         if clauses:
@@ -824,6 +833,13 @@ def _analyse(
         if row["matches"]
     ]
     return analysed, corrections, list(dict.fromkeys(used))
+
+
+class _Corrections(dict[Term, str]):
+    """Typed term → the bank word it was corrected to, and whether any such word may be
+    part of a synonym's key."""
+
+    near_synonym: bool = False
 
 
 # Every (key, value) a synonym entry gives: a one-way entry widens its term only; an

@@ -164,6 +164,28 @@ class TestSpelling:
             assert corrected.total == direct.total
             assert corrected.also_matched == direct.also_matched
 
+    @pytest.mark.parametrize(
+        ("typed", "analyses"),
+        [
+            # No synonym's key holds "stakeholders": the words found are the corrected
+            # query's already.
+            ("stakeholdrs", 1),
+            # "replatforming" is a key: the corrected query is looked up as if typed.
+            ("replatfroming", 2),
+        ],
+    )
+    def test_the_corrected_query_is_looked_up_again_only_when_a_synonym_may_differ(
+        self, seed_bank, typed, analyses
+    ):
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            corrected = question_search(typed)
+        assert sum("questions_synonym" in q["sql"] for q in queries.captured_queries) == analyses
+        direct = question_search(corrected.corrected_query)
+        assert (slugs(corrected), corrected.total) == (slugs(direct), direct.total)
+        assert corrected.also_matched == direct.also_matched
+
 
 class TestPagesAndApi:
     def test_the_search_page_says_what_else_it_matched(self, recruiter_client, strategy):
