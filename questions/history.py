@@ -17,6 +17,7 @@ from simple_history.models import ModelDelta
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from questions.models import Competency, Question, Role
+from questions.scorecards.models import RatingScale
 
 # Words (with their apostrophes and hyphens), runs of spaces, and single punctuation marks.
 _TOKENS = re.compile(r"\s+|[\w’'-]+|[^\w\s]")
@@ -83,10 +84,10 @@ class VersionChanges(HistoricalRecordContextHelper):
 
 
 def history_record_loaded(*, reason: str) -> int:
-    """Record a version of every competency, role and question whose history lacks its
-    current values, as after `loaddata`; returns how many versions were added."""
+    """Record a version of every competency, role, question and rating scale whose history
+    lacks its current values, as after `loaddata`; returns how many versions were added."""
     added = 0
-    for model in (Competency, Role, Question):
+    for model in (Competency, Role, Question, RatingScale):
         history = model.history
         tracked = [field.attname for field in history.model.tracked_fields]
         latest = {

@@ -8,7 +8,6 @@ Access: a kit is visible to its owner and to staff; to everyone else its URLs ar
 Building needs the kit permissions (the Hiring manager group); a share link needs nothing.
 """
 
-import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -16,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -30,7 +28,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from questions import caching, kits, pdf_fonts
+from questions import caching, kits
 from questions.counting import CappedPaginator
 from questions.kit_forms import (
     BalanceForm,
@@ -41,10 +39,9 @@ from questions.kit_forms import (
     MoveForm,
 )
 from questions.models import Competency, Kit, KitItem, Question
+from questions.pdf import PdfUnavailable, pdf_document, pdf_download
 from questions.search import SearchResult, question_search
 from questions.throttles import SharedKitPdfThrottle, SharedKitThrottle, throttled
-
-logger = logging.getLogger(__name__)
 
 KITS_PER_PAGE = 30
 BANK_PER_PAGE = 20
@@ -777,13 +774,7 @@ def _pdf_response(request: HttpRequest, kit: Kit, *, shared: bool) -> HttpRespon
 
 def kit_pdf_file(kit: Kit, pdf: bytes) -> HttpResponse:
     """A kit's PDF (from `kit_pdf_bytes`) as a download; shared with the API."""
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{kit_filename(kit)}.pdf"'
-    return response
-
-
-class PdfUnavailable(Exception):
-    """WeasyPrint's native libraries (Pango) are not installed on this machine."""
+    return pdf_download(pdf, kit_filename(kit))
 
 
 def kit_pdf_bytes(request: HttpRequest, kit: Kit, *, shared: bool = False) -> bytes:
@@ -813,25 +804,8 @@ def kit_pdf_bytes(request: HttpRequest, kit: Kit, *, shared: bool = False) -> by
 
 def kit_pdf_document(request: HttpRequest, kit: Kit, *, shared: bool = False):
     """The print view laid out by WeasyPrint with the site's print stylesheet (a Document)."""
-    try:
-        # Imported here: it loads native libraries that only this download needs.
-        from weasyprint import CSS, HTML
-        from weasyprint.text.fonts import FontConfiguration
-    except OSError as error:
-        logger.error("PDF downloads need Pango for WeasyPrint: %s", error)
-        raise PdfUnavailable from error
-
     context = _sheet_context(request, kit, shared=shared) | {"for_pdf": True}
-    html = render_to_string("questions/kit_print.html", context, request=request)
-    fetcher = pdf_fonts.fonts_only_fetcher()
-    fonts = FontConfiguration()
-    stylesheets = [
-        CSS(filename=finders.find("questions/site.css"), url_fetcher=fetcher),
-        CSS(string=pdf_fonts.font_css(), url_fetcher=fetcher, font_config=fonts),
-    ]
-    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).render(
-        stylesheets=stylesheets, font_config=fonts
-    )
+    return pdf_document(render_to_string("questions/kit_print.html", context, request=request))
 
 
 # Internals ------------------------------------------------------------------------------

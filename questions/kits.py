@@ -35,6 +35,7 @@ from questions.models import (
     Question,
     Role,
 )
+from questions.scorecards.models import RATING_SCALE, RatingScale
 from questions.spreadsheets import neutralised
 
 DEFAULT_TARGET_MINUTES = 45
@@ -53,12 +54,6 @@ KIT_FULL_MESSAGE = (
 )
 
 # The 1-4 scale printed under every question, and the overall recommendation.
-RATING_SCALE = [
-    (1, "Does not meet", "Little or no evidence of what to look for."),
-    (2, "Partly meets", "Some evidence, with clear gaps or only when prompted."),
-    (3, "Meets", "Clear, specific evidence of what to look for."),
-    (4, "Exceeds", "Strong evidence beyond the bar, offered unprompted."),
-]
 RECOMMENDATIONS = ["Strong no", "No", "Yes", "Strong yes"]
 # Default of kit_update() arguments that are left as they are (None is a value for role).
 UNCHANGED: Any = object()
@@ -108,8 +103,6 @@ def kits_using(question: Question, *, user) -> QuerySet[Kit]:
 
 def anchors_of(question_ids) -> dict[int, list[str]]:
     """The questions' rating scales (levels 1 to 5), for kit items to pin with the wording."""
-    from questions.scorecards.models import RatingScale
-
     return {
         scale.question_id: scale.anchors
         for scale in RatingScale.objects.filter(question_id__in=question_ids)
@@ -868,7 +861,15 @@ def kit_markdown(kit: Kit, items: Sequence[KitItem] | None = None) -> str:
             ]
             if item.note:
                 lines += [f"**Note:** {_md(item.note)}", ""]
-            lines += ["Rating: 1 · 2 · 3 · 4", "", "Notes:", ""]
+            if item.pinned_anchors:
+                lines += ["**Rating anchors:**", ""]
+                lines += [
+                    f"- **{level}**: {_md(anchor)}"
+                    for level, anchor in enumerate(item.pinned_anchors, start=1)
+                ]
+                lines.append("")
+            levels = " · ".join(str(level) for level, _, _ in RATING_SCALE)
+            lines += [f"Rating: {levels}", "", "Notes:", ""]
     lines += ["## Overall recommendation", "", " · ".join(RECOMMENDATIONS), ""]
     return "\n".join(lines)
 

@@ -5,7 +5,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from questions import kits
+from questions.management.commands.seed_bank import SEED_FIXTURES
 from questions.models import Competency, Question, Role
+from questions.scorecards.models import RatingScale
 
 SOURCE = Path(__file__).resolve().parent.parent / "fixtures" / "source"
 SOURCE_PAGE = SOURCE / "e-commerce-operations-manager.txt"
@@ -88,17 +91,40 @@ def test_every_question_is_classified(seed_bank):
 
 def test_loading_the_fixtures_twice_changes_nothing(seed_bank):
     before = list(Question.objects.order_by("id").values("id", "slug", "text", "guidance"))
-    call_command("loaddata", "competencies", "roles", "questions", verbosity=0)
+    scales = list(RatingScale.objects.order_by("id").values())
+    call_command("loaddata", *SEED_FIXTURES, verbosity=0)
     after = list(Question.objects.order_by("id").values("id", "slug", "text", "guidance"))
     assert after == before
+    assert list(RatingScale.objects.order_by("id").values()) == scales
     assert Competency.objects.count() == 6
     assert Role.objects.count() == 1
+
+
+def test_the_strategy_questions_ship_with_anchored_scales_marked_as_the_projects(seed_bank):
+    scales = RatingScale.objects.select_related("question__competency")
+    strategy = Question.objects.filter(competency__slug="strategy")
+    assert {scale.question_id for scale in scales} >= set(strategy.values_list("pk", flat=True))
+    assert strategy.count() == 10
+    source = SOURCE_PAGE.read_text(encoding="utf-8")
+    for scale in scales:
+        assert scale.added_by_project
+        assert len(set(scale.anchors)) == 5 and all(scale.anchors)
+        # The project's own words, never passed off as the source page's.
+        assert not any(anchor in source for anchor in scale.anchors)
+        assert scale.history.count() == 1, "loaded scales start their history"
+
+
+def test_a_kit_pins_a_seed_questions_anchors(seed_bank, owner):
+    question = Question.objects.get(slug__startswith="discuss-a-time-when-a-strategic-plan")
+    kit = kits.kit_create(owner=owner, title="Strategy")
+    item = kits.kit_add_question(kit=kit, question=question)
+    assert item.pinned_anchors[0] == "Cannot name a failure, or blames others entirely."
 
 
 def test_fixtures_carry_natural_keys_not_primary_keys():
     import json
 
-    for name in ["competencies", "roles", "questions"]:
+    for name in SEED_FIXTURES:
         entries = json.loads((SOURCE.parent / f"{name}.json").read_text(encoding="utf-8"))
         assert entries, name
         assert all("pk" not in entry for entry in entries), name

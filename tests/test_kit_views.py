@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from questions import kit_views, kits
 from questions.models import Competency, Kit, Question, Role
+from questions.scorecards.models import RatingScale
 from tests.helpers import fill
 
 pytestmark = pytest.mark.django_db
@@ -635,6 +636,7 @@ class TestInterviewerAndPrint:
             "Partly meets",
             "Meets",
             "Exceeds",
+            "Far exceeds",
             "Clear, specific evidence of what to look for.",
             "Overall recommendation",
             "Strong no",
@@ -644,6 +646,26 @@ class TestInterviewerAndPrint:
         assert page.index("1.</span> How would you set a pricing") < page.index(
             "2.</span> Tell me about a time"
         )
+
+    def test_an_anchored_question_carries_its_anchors_into_the_room(
+        self, owner_client, owner, pricing_question, conflict_question
+    ):
+        RatingScale.objects.create(
+            question=pricing_question, **{f"level_{n}": f"Pricing level {n}." for n in range(1, 6)}
+        )
+        kit = kits.kit_create(owner=owner, title="Anchored")
+        kits.kit_add_question(kit=kit, question=pricing_question)
+        kits.kit_add_question(kit=kit, question=conflict_question)
+        # Pinned with the wording: a later edit of the scale leaves the kit as it was.
+        RatingScale.objects.filter(question=pricing_question).update(level_5="Changed later.")
+        for path in ("view/", "print/"):
+            page = body(owner_client.get(url(kit, path)))
+            assert page.count("Rating anchors") == 1, "only the anchored question has them"
+            assert all(f"Pricing level {n}." in page for n in range(1, 6))
+            assert "Changed later." not in page
+        markdown = body(owner_client.get(url(kit, "kit.md")))
+        assert "- **5**: Pricing level 5." in markdown
+        assert "Rating: 1 · 2 · 3 · 4 · 5" in markdown
 
     def test_the_print_view_is_a_bare_page_with_the_print_stylesheet(self, owner_client, kit):
         page = body(owner_client.get(url(kit, "print/")))
@@ -685,7 +707,7 @@ class TestInterviewerAndPrint:
         assert response.content.startswith(b"%PDF")
         assert 'filename="ops-manager-first-interview.pdf"' in response["Content-Disposition"]
 
-    def test_the_journey_kit_prints_on_two_pages(self, rf, owner, seed_bank):
+    def test_the_journey_kit_prints_on_three_pages_anchors_and_all(self, rf, owner, seed_bank):
         wanted = Competency.objects.filter(slug__in=["strategy", "data-analysis", "leadership"])
         kit = kits.kit_create_from_role(
             owner=owner,
@@ -697,7 +719,8 @@ class TestInterviewerAndPrint:
         request = rf.get(url(kit, "kit.pdf"))
         request.user = owner
         assert kit.items.count() == 6
-        assert len(kit_views.kit_pdf_document(request, kit).pages) == 2
+        assert sum(bool(item.pinned_anchors) for item in kit.items.all()) == 2
+        assert len(kit_views.kit_pdf_document(request, kit).pages) == 3
 
     def test_the_pdf_is_set_in_its_own_font_whatever_the_machine_has(self, owner_client, kit):
         reader = PdfReader(io.BytesIO(owner_client.get(url(kit, "kit.pdf")).content))

@@ -34,7 +34,8 @@ class RatingScaleInline(admin.StackedInline):
 
 @admin.register(RatingScale)
 class RatingScaleAdmin(HistoryAdmin):
-    list_display = ["question", "updated_at"]
+    list_display = ["question", "added_by_project", "updated_at"]
+    list_filter = ["added_by_project"]
     list_select_related = ["question"]
     search_fields = ["question__text", "level_1", "level_3", "level_5"]
     raw_id_fields = ["question"]

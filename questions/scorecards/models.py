@@ -17,15 +17,22 @@ from simple_history.models import HistoricalRecords
 from questions.models import Competency, Kit, Question, Role
 
 LEVELS = (1, 2, 3, 4, 5)
-# What each level means for a question whose editors have not anchored its scale yet.
-GENERIC_ANCHORS = [
-    "No evidence of what to look for.",
-    "Some evidence, with clear gaps or only when prompted.",
-    "Clear, specific evidence of what to look for.",
-    "Strong evidence, offered unprompted, with results.",
-    "Exceptional: strong evidence and insight beyond what the role needs.",
+# The scale every kit prints and every scorecard rates on: level, name, and what the level
+# means for a question whose editors have not anchored its scale yet.
+RATING_SCALE = [
+    (1, "Does not meet", "No evidence of what to look for."),
+    (2, "Partly meets", "Some evidence, with clear gaps or only when prompted."),
+    (3, "Meets", "Clear, specific evidence of what to look for."),
+    (4, "Exceeds", "Strong evidence, offered unprompted, with results."),
+    (5, "Far exceeds", "Exceptional: strong evidence and insight beyond what the role needs."),
 ]
+GENERIC_ANCHORS = [meaning for _, _, meaning in RATING_SCALE]
 ANCHOR_MAX_LENGTH = 300
+
+
+class RatingScaleManager(models.Manager["RatingScale"]):
+    def get_by_natural_key(self, question_slug: str) -> RatingScale:
+        return self.get(question__slug=question_slug)
 
 
 class RatingScale(models.Model):
@@ -37,12 +44,23 @@ class RatingScale(models.Model):
     level_3 = models.CharField("3", max_length=ANCHOR_MAX_LENGTH)
     level_4 = models.CharField("4", max_length=ANCHOR_MAX_LENGTH)
     level_5 = models.CharField("5", max_length=ANCHOR_MAX_LENGTH)
+    added_by_project = models.BooleanField(
+        default=False,
+        help_text="Part of the set the project ships with the seed bank (not from its source "
+        "page), rather than an editor's own addition.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = RatingScaleManager()
     history = HistoricalRecords()
 
     def __str__(self) -> str:
         return f"Rating scale for {self.question}"
+
+    def natural_key(self) -> tuple[str]:
+        return self.question.natural_key()
+
+    natural_key.dependencies = ["questions.question"]
 
     @property
     def anchors(self) -> list[str]:

@@ -11,10 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from questions.pdf import PdfUnavailable, pdf_document, pdf_download
 from questions.scorecards import rules
 from questions.scorecards.debrief import debrief
 from questions.scorecards.forms import (
@@ -317,6 +320,22 @@ def debrief_page(request: HttpRequest, code) -> HttpResponse:
 @login_required
 def debrief_print(request: HttpRequest, code) -> HttpResponse:
     result = _debrief(request, code)
-    return render(
-        request, "questions/scorecards/debrief.html", {"debrief": result, "printing": True}
-    )
+    return render(request, "questions/scorecards/debrief_print.html", {"debrief": result})
+
+
+@require_GET
+@login_required
+def debrief_pdf(request: HttpRequest, code) -> HttpResponse:
+    """The printed debrief as a PDF download, or a polite page if this server cannot make PDFs."""
+    result = _debrief(request, code)
+    context = {"debrief": result, "for_pdf": True}
+    html = render_to_string("questions/scorecards/debrief_print.html", context, request=request)
+    try:
+        pdf = pdf_document(html).write_pdf()
+    except PdfUnavailable:
+        print_url = reverse("questions:candidate-debrief-print", args=[result.candidate.code])
+        return render(
+            request, "questions/kit_pdf_unavailable.html", {"print_url": print_url}, status=503
+        )
+    name = slugify(f"debrief {result.candidate.reference}")[:60] or "debrief"
+    return pdf_download(pdf, name)

@@ -33,4 +33,5 @@ urlpatterns = [
         pages.debrief_print,
         name="candidate-debrief-print",
     ),
+    path("candidates/<uuid:code>/debrief/pdf/", pages.debrief_pdf, name="candidate-debrief-pdf"),
 ]

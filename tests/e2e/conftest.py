@@ -15,6 +15,8 @@ from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import BrowserContext, Page
 
+from questions.management.commands.seed_bank import SEED_FIXTURES
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SKIP_REASON = (
@@ -84,7 +86,7 @@ def e2e_db(transactional_db, restore_migrated_groups):
 @pytest.fixture
 def bank(e2e_db):
     """The seed bank, committed so the live server's thread can see it."""
-    call_command("loaddata", "competencies", "roles", "questions", verbosity=0)
+    call_command("loaddata", *SEED_FIXTURES, verbosity=0)
 
 
 @pytest.fixture

@@ -1,11 +1,22 @@
 """The loop, candidate, scorecard and debrief pages: who reaches what, and what they do."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from questions import kits
-from questions.scorecards import rules
-from questions.scorecards.models import GENERIC_ANCHORS, Candidate, Loop, RatingScale, Scorecard
+from questions.pdf import PdfUnavailable
+from questions.scorecards import pages, rules
+from questions.scorecards.models import (
+    GENERIC_ANCHORS,
+    Candidate,
+    Loop,
+    RatingScale,
+    Recommendation,
+    Scorecard,
+)
+from tests.scorecards.scorecard_helpers import fill
 
 
 @pytest.fixture
@@ -33,6 +44,7 @@ def addresses(loop, candidate):
         reverse("questions:scorecard-fill", args=[candidate.code, interview.pk]),
         reverse("questions:candidate-debrief", args=[candidate.code]),
         reverse("questions:candidate-debrief-print", args=[candidate.code]),
+        reverse("questions:candidate-debrief-pdf", args=[candidate.code]),
     ]
     if scorecard:
         urls.append(reverse("questions:scorecard-detail", args=[candidate.code, scorecard.pk]))
@@ -235,6 +247,102 @@ class TestDebriefPage:
         response = client.get(reverse("questions:candidate-debrief", args=[candidate.code]))
         assert response.status_code == 200
         assert "Missing scorecards" in response.content.decode()
+
+    def test_prints_and_downloads_as_a_pdf_with_the_scores(
+        self, client, loop, candidate, ana, owner
+    ):
+        scorecard = rules.scorecard_open(
+            candidate=candidate, interview=loop.interviews.get(), interviewer=ana
+        )
+        fill(scorecard, [4, 2], Recommendation.STRONG_YES)
+        login(client, owner)
+        printed = client.get(reverse("questions:candidate-debrief-print", args=[candidate.code]))
+        page = printed.content.decode()
+        assert "Strategy" in page and "4.0" in page and "Strong yes" in page
+        assert "site-header" not in page, "the print view carries no site chrome"
+
+        response = client.get(reverse("questions:candidate-debrief-pdf", args=[candidate.code]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"] == 'attachment; filename="debrief-ats-1042.pdf"'
+        assert response.content.startswith(b"%PDF")
+
+    def test_a_blind_interviewer_gets_no_pdf_either(self, client, loop, candidate, ana):
+        login(client, ana)
+        url = reverse("questions:candidate-debrief-pdf", args=[candidate.code])
+        assert client.get(url).status_code == 403
+
+    def test_without_pdf_support_points_to_the_print_view(
+        self, client, loop, candidate, owner, monkeypatch
+    ):
+        def unavailable(html):
+            raise PdfUnavailable
+
+        monkeypatch.setattr(pages, "pdf_document", unavailable)
+        login(client, owner)
+        response = client.get(reverse("questions:candidate-debrief-pdf", args=[candidate.code]))
+        assert response.status_code == 503
+        assert reverse("questions:candidate-debrief-print", args=[candidate.code]) in (
+            response.content.decode()
+        )
+
+
+class TestQueriesPerPage:
+    """A debrief and a scorecard take the same queries for a loop of 2 interviews or of 8."""
+
+    @staticmethod
+    def loop_of(size, owner, ana, questions):
+        loop = rules.loop_create(owner=owner, title=f"Loop of {size}")
+        for number in range(size):
+            kit = kits.kit_create(owner=owner, title=f"Interview {number + 1}")
+            for question in questions:
+                kits.kit_add_question(kit=kit, question=question)
+            rules.loop_add_interview(loop=loop, kit=kit, interviewers=[ana])
+        candidate = rules.candidate_add(loop=loop, reference=f"REF-{size}")
+        for number, interview in enumerate(loop.interviews.order_by("position")):
+            scorecard = rules.scorecard_open(
+                candidate=candidate, interview=interview, interviewer=ana
+            )
+            fill(scorecard, [1 + number % 5, 5 - number % 5])
+        return candidate
+
+    def queries(self, client, url) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    def test_constant_whatever_the_loop_size(
+        self, client, owner, ana, pricing_question, conflict_question
+    ):
+        questions = [pricing_question, conflict_question]
+        counts = {}
+        for size in (2, 8):
+            candidate = self.loop_of(size, owner, ana, questions)
+            scorecard = Scorecard.objects.filter(candidate=candidate).first()
+            login(client, owner)
+            counts[size] = [
+                self.queries(client, reverse(name, args=[candidate.code]))
+                for name in (
+                    "questions:candidate-detail",
+                    "questions:candidate-debrief",
+                    "questions:candidate-debrief-print",
+                )
+            ] + [
+                self.queries(
+                    client,
+                    reverse("questions:scorecard-detail", args=[candidate.code, scorecard.pk]),
+                )
+            ]
+            login(client, ana)
+            counts[size].append(
+                self.queries(
+                    client,
+                    reverse(
+                        "questions:scorecard-fill", args=[candidate.code, scorecard.interview_id]
+                    ),
+                )
+            )
+        assert counts[2] == counts[8]
 
 
 def test_each_level_shows_its_anchor_the_questions_own_or_the_generic_one(

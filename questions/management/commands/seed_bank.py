@@ -4,12 +4,14 @@ from questions import meaning
 from questions.history import history_record_loaded
 from questions.models import Question
 
-SEED_FIXTURES = ["competencies", "roles", "questions"]
+# Rating scales are the project's own additions (marked so), not from the source page.
+SEED_FIXTURES = ["competencies", "roles", "questions", "rating_scales"]
 
 
 class Command(BaseCommand):
     help = (
-        "Load the seed bank (competencies, roles, questions) into an empty database. "
+        "Load the seed bank (competencies, roles, questions and the rating scales written for "
+        "them) into an empty database. "
         "Reloading is idempotent: rows are matched by slug."
     )
 
