@@ -19,7 +19,7 @@ from typing import Any, Literal
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -35,7 +35,7 @@ from questions.models import (
     Question,
     Role,
 )
-from questions.scorecards.models import RATING_SCALE, RatingScale
+from questions.scorecards.models import RATING_SCALE, LoopInterview, RatingScale
 from questions.spreadsheets import neutralised
 
 DEFAULT_TARGET_MINUTES = 45
@@ -82,12 +82,14 @@ def kit_items(kit: Kit) -> QuerySet[KitItem]:
 
 
 def kits_visible_to(user) -> QuerySet[Kit]:
-    """Kits a signed-in person may read without a share link: their own; staff see all."""
+    """Kits a signed-in person may read without a share link: their own and those of the
+    interviews they are assigned to in a loop; staff see all."""
     if not user.is_authenticated:
         return Kit.objects.none()
     if user.is_staff:
         return Kit.objects.all()
-    return Kit.objects.owned_by(user)
+    interviewing = LoopInterview.objects.assigned_to(user).values("kit")
+    return Kit.objects.filter(Q(owner_id=user.pk) | Q(pk__in=interviewing))
 
 
 def kits_using(question: Question, *, user) -> QuerySet[Kit]:

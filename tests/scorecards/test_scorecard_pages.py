@@ -95,6 +95,26 @@ class TestAccess:
         )
         assert Candidate.objects.count() == 1
 
+    def test_an_interviewer_reads_the_kits_of_their_interviews_only(
+        self, client, loop, candidate, kit, ana, ben, owner
+    ):
+        other = kits.kit_create(owner=owner, title="Not in the loop")
+        read = ["view/", "print/", "kit.pdf", "kit.md", "kit.csv"]
+        login(client, ana)
+        for path in read:
+            assert client.get(f"/kits/{kit.code}/{path}").status_code == 200, path
+            assert client.get(f"/kits/{other.code}/{path}").status_code == 404, path
+        # Reading is not building: the builder's address opens the interviewer's view.
+        assert client.get(f"/kits/{kit.code}/")["Location"] == f"/kits/{kit.code}/view/"
+        assert client.post(f"/kits/{kit.code}/delete/").status_code == 404
+        fill_page = client.get(
+            reverse("questions:scorecard-fill", args=[candidate.code, loop.interviews.get().pk])
+        ).content.decode()
+        assert f"/kits/{kit.code}/view/" in fill_page
+        # Someone in no interview of the loop reads none of its kits.
+        login(client, ben)
+        assert client.get(f"/kits/{kit.code}/view/").status_code == 404
+
     def test_only_hiring_managers_create_loops(self, client, ana, owner):
         login(client, ana)
         assert client.get(reverse("questions:loop-create")).status_code == 403
