@@ -100,9 +100,7 @@ class TestAccess:
         loop.refresh_from_db()
         assert loop.title == "Ops Manager - onsite" and loop.interviews.count() == 2
 
-    def test_an_interviewer_reads_the_kit_of_their_interview_only(
-        self, loop, kit, second_kit, ana
-    ):
+    def test_an_interviewer_reads_the_kit_of_their_interview_only(self, loop, kit, second_kit, ana):
         api = token_client(ana)
         assert api.get(f"/api/v1/kits/{kit.pk}/").json()["title"] == kit.title
         assert_error(api.get(f"/api/v1/kits/{second_kit.pk}/"), 404, "not_found")
