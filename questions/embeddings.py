@@ -13,6 +13,8 @@ alone, and says so.
 
 from __future__ import annotations
 
+import json
+import struct
 import threading
 from functools import cache
 from importlib.util import find_spec
@@ -28,6 +30,9 @@ HEADS = 12
 LAYER_NORM_EPSILON = 1e-12
 # Texts encoded together; bounds memory on a bulk load.
 BATCH = 32
+
+# The file's tensors: float32 weights, and an int64 table of positions that is not used.
+SAFETENSORS_DTYPES = {"F32": np.float32, "I64": np.int64}
 
 _lock = threading.Lock()
 
@@ -68,14 +73,12 @@ class _MiniLM:
     """BERT (6 layers, 12 heads, 384 wide), mean pooling over tokens, then unit length."""
 
     def __init__(self, folder: Path) -> None:
-        from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        weights = load_file(str(folder / "model.safetensors"))
-        self.w = {name: array.astype(np.float32) for name, array in weights.items()}
+        self.w = _mapped_weights(folder / "model.safetensors")
 
     def encode(self, texts: list[str]) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(texts)
@@ -121,6 +124,28 @@ class _MiniLM:
         inner = _gelu(_dense(attended, w, f"{prefix}.intermediate.dense"))
         output = _dense(inner, w, f"{prefix}.output.dense") + attended
         return _layer_norm(output, w, f"{prefix}.output.LayerNorm")
+
+
+def _mapped_weights(path: Path) -> dict[str, np.ndarray]:
+    """The model's tensors as read-only views of the file mapped into memory.
+
+    Nothing is copied: server processes share the file's pages, and of the word-embedding
+    table (half the model) only the rows of words actually seen are ever read in. The file
+    is safetensors: an 8-byte little-endian header length, a JSON header naming each
+    tensor's dtype, shape and byte range, then the data.
+    """
+    with path.open("rb") as file:
+        header_length = struct.unpack("<Q", file.read(8))[0]
+        header = json.loads(file.read(header_length))
+    data = np.memmap(path, dtype=np.uint8, mode="r", offset=8 + header_length)
+    weights = {}
+    for name, tensor in header.items():
+        if name == "__metadata__":
+            continue
+        start, end = tensor["data_offsets"]
+        dtype = SAFETENSORS_DTYPES[tensor["dtype"]]
+        weights[name] = data[start:end].view(dtype).reshape(tensor["shape"])
+    return weights
 
 
 def _dense(x: np.ndarray, w: dict, prefix: str) -> np.ndarray:

@@ -58,6 +58,17 @@ class TestEncoder:
         alone = np.stack([embeddings.encode_one(text) for text in texts])
         assert np.allclose(together, alone, atol=1e-5)
 
+    def test_the_weights_are_mapped_from_the_file_not_copied(self):
+        from safetensors.numpy import load_file
+
+        mapped = embeddings._model().w
+        stored = load_file(str(embeddings.model_folder() / "model.safetensors"))
+        assert mapped.keys() == stored.keys()
+        for name, tensor in stored.items():
+            assert np.array_equal(mapped[name], tensor), name
+            # A view of the mapping: shared by server processes, read in only where used.
+            assert not mapped[name].flags.writeable and not mapped[name].flags.owndata, name
+
 
 class TestVectors:
     def test_every_seed_question_has_a_current_vector(self, seed_bank):
