@@ -770,6 +770,9 @@ def _analyse(
                          LIMIT 1)
                    END AS suggestion
             FROM items t
+            -- A fence: without it the planner copies the suggestion's look-up into every
+            -- place that reads it, and runs it that many times.
+            OFFSET 0
          ) AS a
          LEFT JOIN LATERAL (
             -- Questions using the rarest stem of the term: summed over the words sharing
