@@ -38,7 +38,8 @@ def probe() -> dict:
     from django.conf import settings
     from django.db.models import Count
 
-    from questions.benchdata import BENCH_PREFIX, bench_words
+    from questions.benchmarks.copying import BENCH_PREFIX
+    from questions.benchmarks.wording import bench_words
     from questions.models import Kit, Question, SearchTerm
 
     words = bench_words()

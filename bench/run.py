@@ -48,7 +48,9 @@ PYTHON = sys.executable
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 # Files whose change means the banks must be generated again.
 GENERATOR_FILES = [
-    "questions/benchdata.py",
+    "questions/benchmarks/copying.py",
+    "questions/benchmarks/fill.py",
+    "questions/benchmarks/wording.py",
     "fixtures/questions.json",
     "fixtures/competencies.json",
 ]

@@ -10,13 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count
 
-from questions.benchdata import (
-    BENCH_PREFIX,
-    BenchDataRefused,
-    bench_data_fill,
-    bench_words,
-    tail_word,
-)
+from questions.benchmarks.copying import BENCH_PREFIX
+from questions.benchmarks.fill import BenchDataRefused, bench_data_fill
+from questions.benchmarks.wording import bench_words, tail_word
 from questions.models import Competency, Kit, Question, Role, SearchTerm
 from questions.search import question_search
 

@@ -3,7 +3,7 @@
 import pytest
 
 from bench import probe
-from questions.benchdata import bench_data_fill
+from questions.benchmarks.fill import bench_data_fill
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,8 @@
-"""Fill a benchmark database with synthetic questions and kits: see questions/benchdata.py."""
+"""Fill a benchmark database with synthetic questions and kits: see questions/benchmarks/."""
 
 from django.core.management import BaseCommand, CommandError
 
-from questions.benchdata import BenchDataRefused, bench_data_fill, default_kit_count
+from questions.benchmarks.fill import BenchDataRefused, bench_data_fill, default_kit_count
 
 
 def _count(value: str) -> int:
