@@ -39,7 +39,7 @@ from questions.kit_forms import (
     MoveForm,
 )
 from questions.models import Competency, Kit, KitItem, Question
-from questions.pdf import PdfUnavailable, pdf_document, pdf_download
+from questions.pdf import PdfUnavailable, pdf_document, pdf_download, pdf_unavailable
 from questions.search import SearchResult, question_search
 from questions.throttles import SharedKitPdfThrottle, SharedKitThrottle, throttled
 
@@ -766,9 +766,7 @@ def _pdf_response(request: HttpRequest, kit: Kit, *, shared: bool) -> HttpRespon
             if shared
             else reverse("questions:kit-print", args=[kit.code])
         )
-        return render(
-            request, "questions/kit_pdf_unavailable.html", {"print_url": print_url}, status=503
-        )
+        return pdf_unavailable(request, print_url)
     return kit_pdf_file(kit, pdf)
 
 

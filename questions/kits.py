@@ -35,7 +35,7 @@ from questions.models import (
     Question,
     Role,
 )
-from questions.scorecards.models import RATING_SCALE, LoopInterview, RatingScale
+from questions.scorecards.models import RATING_SCALE, LoopInterview, RatingScale, Recommendation
 from questions.spreadsheets import neutralised
 
 DEFAULT_TARGET_MINUTES = 45
@@ -53,8 +53,8 @@ KIT_FULL_MESSAGE = (
     "or start a second kit."
 )
 
-# The 1-4 scale printed under every question, and the overall recommendation.
-RECOMMENDATIONS = ["Strong no", "No", "Yes", "Strong yes"]
+# The overall recommendation printed at the end of a kit, worded as scorecards record it.
+RECOMMENDATIONS = list(Recommendation.labels)
 # Default of kit_update() arguments that are left as they are (None is a value for role).
 UNCHANGED: Any = object()
 

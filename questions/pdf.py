@@ -7,7 +7,8 @@ import logging
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from questions import pdf_fonts
 
@@ -36,6 +37,13 @@ def pdf_document(html: str):
     ]
     return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).render(
         stylesheets=stylesheets, font_config=fonts
+    )
+
+
+def pdf_unavailable(request: HttpRequest, print_url: str) -> HttpResponse:
+    """A polite 503 for a server that cannot make PDFs, pointing to the print view."""
+    return render(
+        request, "questions/kit_pdf_unavailable.html", {"print_url": print_url}, status=503
     )
 
 

@@ -4,7 +4,9 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from interviewbank.auth import token_digest
+from questions import kits
 from questions.models import Competency, Kit, KitItem, Question, Role
+from questions.scorecards.models import RatingScale
 
 
 def make_questions(
@@ -22,6 +24,17 @@ def make_questions(
     )
     for role in roles:
         role.questions.add(*questions)
+
+
+def anchored_kit(owner, anchored: Question, plain: Question):
+    """A kit of two questions, the first with the scale "<Pricing level n.>", the second none."""
+    RatingScale.objects.create(
+        question=anchored, **{f"level_{n}": f"Pricing level {n}." for n in range(1, 6)}
+    )
+    kit = kits.kit_create(owner=owner, title="Anchored")
+    kits.kit_add_question(kit=kit, question=anchored)
+    kits.kit_add_question(kit=kit, question=plain)
+    return kit
 
 
 # The question page's rating-scale inline, left empty: its management form must be posted.

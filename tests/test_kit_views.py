@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from questions import kit_views, kits
 from questions.models import Competency, Kit, Question, Role
 from questions.scorecards.models import RatingScale
-from tests.helpers import fill
+from tests.helpers import anchored_kit, fill
 
 pytestmark = pytest.mark.django_db
 
@@ -650,12 +650,7 @@ class TestInterviewerAndPrint:
     def test_an_anchored_question_carries_its_anchors_into_the_room(
         self, owner_client, owner, pricing_question, conflict_question
     ):
-        RatingScale.objects.create(
-            question=pricing_question, **{f"level_{n}": f"Pricing level {n}." for n in range(1, 6)}
-        )
-        kit = kits.kit_create(owner=owner, title="Anchored")
-        kits.kit_add_question(kit=kit, question=pricing_question)
-        kits.kit_add_question(kit=kit, question=conflict_question)
+        kit = anchored_kit(owner, pricing_question, conflict_question)
         # Pinned with the wording: a later edit of the scale leaves the kit as it was.
         RatingScale.objects.filter(question=pricing_question).update(level_5="Changed later.")
         for path in ("view/", "print/"):

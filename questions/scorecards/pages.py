@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from questions.pdf import PdfUnavailable, pdf_document, pdf_download
+from questions.pdf import PdfUnavailable, pdf_document, pdf_download, pdf_unavailable
 from questions.scorecards import rules
 from questions.scorecards.debrief import debrief
 from questions.scorecards.forms import (
@@ -334,8 +334,6 @@ def debrief_pdf(request: HttpRequest, code) -> HttpResponse:
         pdf = pdf_document(html).write_pdf()
     except PdfUnavailable:
         print_url = reverse("questions:candidate-debrief-print", args=[result.candidate.code])
-        return render(
-            request, "questions/kit_pdf_unavailable.html", {"print_url": print_url}, status=503
-        )
+        return pdf_unavailable(request, print_url)
     name = slugify(f"debrief {result.candidate.reference}")[:60] or "debrief"
     return pdf_download(pdf, name)

@@ -12,10 +12,10 @@ from questions.scorecards.models import (
     GENERIC_ANCHORS,
     Candidate,
     Loop,
-    RatingScale,
     Recommendation,
     Scorecard,
 )
+from tests.helpers import anchored_kit
 from tests.scorecards.scorecard_helpers import fill
 
 
@@ -368,12 +368,7 @@ class TestQueriesPerPage:
 def test_each_level_shows_its_anchor_the_questions_own_or_the_generic_one(
     client, owner, ana, pricing_question, conflict_question
 ):
-    RatingScale.objects.create(
-        question=pricing_question, **{f"level_{n}": f"Pricing level {n}." for n in range(1, 6)}
-    )
-    anchored = kits.kit_create(owner=owner, title="Anchored")
-    kits.kit_add_question(kit=anchored, question=pricing_question)
-    kits.kit_add_question(kit=anchored, question=conflict_question)
+    anchored = anchored_kit(owner, pricing_question, conflict_question)
     loop = rules.loop_create(owner=owner, title="Anchored loop")
     interview = rules.loop_add_interview(loop=loop, kit=anchored, interviewers=[ana])
     candidate = rules.candidate_add(loop=loop, reference="C-7")
