@@ -743,16 +743,21 @@ def _analyse(
                    numnode(CASE WHEN t.phrase THEN phraseto_tsquery('{CONFIG}'::regconfig, t.text)
                                 ELSE plainto_tsquery('{CONFIG}'::regconfig, t.text) END) > 0
                        AS searchable,
+                   -- Each OFFSET 0 keeps a word's test a look-up in the index: without
+                   -- it, the planner may read the whole table into a hash to test a
+                   -- few words, work that grows with the bank.
                    CASE WHEN t.word IS NOT NULL
                          AND numnode(plainto_tsquery('{CONFIG}'::regconfig, t.word)) > 0
-                         AND NOT EXISTS (SELECT 1 FROM {vocabulary} v WHERE v.word = t.word)
-                         AND NOT EXISTS (SELECT 1 FROM {english} e WHERE e.word = t.word)
+                         AND NOT EXISTS (
+                             SELECT 1 FROM {vocabulary} v WHERE v.word = t.word OFFSET 0)
+                         AND NOT EXISTS (
+                             SELECT 1 FROM {english} e WHERE e.word = t.word OFFSET 0)
                          AND NOT EXISTS (
                              SELECT 1 FROM pairs p
                              WHERE p.key IN (t.word, regexp_replace(t.word, 's$', '')))
                          AND NOT EXISTS (
                              SELECT 1 FROM {vocabulary} v
-                             WHERE v.lexeme = (ts_lexize('english_stem', t.word))[1])
+                             WHERE v.lexeme = (ts_lexize('english_stem', t.word))[1] OFFSET 0)
                    THEN (SELECT c.word FROM (
                              SELECT v.word, similarity(v.word, t.word) AS alike,
                                     v.document_count AS n
