@@ -61,6 +61,8 @@ WORKERS = int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) * 2 + 1
 # search does is measured with the cache off, and a second, shorter pass
 # measures the app as served.
 CACHE_OFF = {"BANK_CACHE_SECONDS": "0", "SEARCH_CACHE_SECONDS": "0"}
+# What the cached pass adds to the report.
+MEMORY_AND_TARGETS = ("targets", "floor_while_hammered", "workers_peak_mib", "encoder_peak_mib")
 # Sizes whose pages goal 3 compares, served at once and requested in alternation.
 SIDE_BY_SIDE = ("100k", "1m")
 
@@ -108,9 +110,7 @@ def main(argv: list[str] | None = None) -> None:
             result = _measure(label, url, {**env, **CACHE_OFF}, probe, plan)
             print("With the bank cache on (a repeated request is answered from it):", flush=True)
             cached = _measure(label, url, env, probe, plan.shorter())
-            result["cached"] = {
-                key: cached[key] for key in ("targets", "floor_while_hammered", "workers_peak_mib")
-            }
+            result["cached"] = {key: cached[key] for key in MEMORY_AND_TARGETS}
             result["fill"] = fill
             result["kit_pdf"] = probe["kit_pdf"]
             run["sizes"][label] = result
@@ -307,15 +307,26 @@ def _wait_until_up(port: int, master: subprocess.Popen, timeout: float = 60) -> 
 
 
 def _workers(master_pid: int) -> list[int]:
-    """The gunicorn master's child processes, from /proc."""
+    """The gunicorn master's worker processes, from /proc."""
+    return [pid for pid, encoder in _children(master_pid) if not encoder]
+
+
+def _encoders(master_pid: int) -> list[int]:
+    """The sentence encoder the master started beside its workers (questions/encoder.py)."""
+    return [pid for pid, encoder in _children(master_pid) if encoder]
+
+
+def _children(master_pid: int) -> list[tuple[int, bool]]:
+    """The master's child processes, each with whether it is the sentence encoder."""
     children = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
         if int(fields[1]) == master_pid:
-            children.append(int(stat.parent.name))
+            children.append((int(stat.parent.name), b"questions.encoder" in command))
     return children
 
 
@@ -364,8 +375,8 @@ def _measure(label: str, url: str, env: dict[str, str], probe: dict, plan: Plan)
         hammered = hammer.result()
         _drain(client)
         sessions_after = _sessions(watcher)
-        workers = _workers(master.pid)
-        peaks = [_peak_rss_mib(pid) for pid in workers]
+        peaks = [_peak_rss_mib(pid) for pid in _workers(master.pid)]
+        encoder_peaks = [_peak_rss_mib(pid) for pid in _encoders(master.pid)]
     by_name = {t["name"]: t for t in probe["targets"]}
     return {
         "questions": probe["questions"],
@@ -395,6 +406,7 @@ def _measure(label: str, url: str, env: dict[str, str], probe: dict, plan: Plan)
             "errors": hammered.errors + floor_during.errors,
         },
         "workers_peak_mib": peaks,
+        "encoder_peak_mib": max(encoder_peaks, default=None),
         "database_sessions_opened": sessions_after - sessions_before,
         "persistent_connections": env.get("CONN_MAX_AGE", "60") != "0",
     }

@@ -42,3 +42,16 @@ logconfig_dict = {
         "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
     },
 }
+
+
+def on_starting(server):
+    """Start the one sentence encoder the workers share (see questions/encoder.py)."""
+    from interviewbank import encoder_process
+
+    encoder_process.start(server.log)
+
+
+def on_exit(server):
+    from interviewbank import encoder_process
+
+    encoder_process.stop()

@@ -155,13 +155,13 @@ _kept: dict[str, np.ndarray] = {}
 
 def _encoded(texts: list[str]) -> list[np.ndarray]:
     """The texts' vectors, encoding in one batch only those this process has not kept."""
-    from questions import embeddings
+    from questions import encoder
 
     missing = [text for text in dict.fromkeys(texts) if text not in _kept]
     if missing:
         if len(_kept) + len(missing) > KEEP_ENCODED:
             _kept.clear()
-        _kept.update(zip(missing, embeddings.encode(missing), strict=True))
+        _kept.update(zip(missing, encoder.encode(missing), strict=True))
     return [_kept[text] for text in texts]
 
 
