@@ -118,13 +118,13 @@ def _kit_pdf_times(user) -> dict:
     from django.db import transaction
     from django.test import Client
 
-    from questions import kits
+    from questions.kits import rules
     from questions.models import KitItem, Question
 
     times = {}
     with transaction.atomic():
-        kit = kits.kit_create(owner=user, title="Benchmark: the largest kit")
-        questions = list(Question.objects.active().order_by("id")[: kits.KIT_QUESTIONS_MAX])
+        kit = rules.kit_create(owner=user, title="Benchmark: the largest kit")
+        questions = list(Question.objects.active().order_by("id")[: rules.KIT_QUESTIONS_MAX])
         KitItem.objects.bulk_create(
             KitItem(
                 kit=kit,
@@ -136,7 +136,7 @@ def _kit_pdf_times(user) -> dict:
             )
             for position, question in enumerate(questions, start=1)
         )
-        kit = kits.kit_share(kit=kit)
+        kit = rules.kit_share(kit=kit)
         paths = {
             "owner": (_client(user), f"/kits/{kit.code}/kit.pdf"),
             "share link": (

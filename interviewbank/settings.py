@@ -255,7 +255,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "QuestionTypeEnum": "questions.models.QuestionType",
         "LevelEnum": "questions.models.Level",
-        "WordingChoiceEnum": "questions.kit_serializers.WordingChoice",
+        "WordingChoiceEnum": "questions.kits.serializers.WordingChoice",
     },
 }
 

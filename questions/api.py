@@ -1,6 +1,6 @@
 """The REST API under /api/v1/: the bank's questions, competencies and roles.
 
-Kits have their own module, questions.kit_api, and share this one's errors and pagination.
+Kits have their own API, questions/kits/api.py, and share this one's errors and pagination.
 
 Reads go through the same QuerySets and filters as the browse pages; question writes go
 through `questions.bank`, so a rule lives in one place. Every error, whatever raised it,
@@ -35,7 +35,7 @@ from rest_framework.views import exception_handler, set_rollback
 
 from questions.caching import cached_bank
 from questions.filters import QuestionApiFilter
-from questions.kits import KitError
+from questions.kits.rules import KitError
 from questions.models import Competency, Question, Role
 from questions.search import SearchResult, question_search
 from questions.serializers import (
@@ -59,7 +59,7 @@ def error_body(detail: str, code: str, errors: dict[str, list[str]] | None = Non
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """Turn any expected failure into a JSON error with a message and field errors."""
     if isinstance(exc, KitError):
-        # A kit rule (questions.kits): its message is written for people, so it leads.
+        # A kit rule (questions/kits/): its message is written for people, so it leads.
         set_rollback()
         field = exc.field or api_settings.NON_FIELD_ERRORS_KEY
         return Response(error_body(exc.message, "invalid", {field: [exc.message]}), status=400)

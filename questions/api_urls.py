@@ -3,7 +3,9 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from questions import api, kit_api
+from questions import api
+from questions.kits import api as kit_api
+from questions.kits import api_downloads
 from questions.scorecards import api as scorecard_api
 
 app_name = "api"
@@ -20,7 +22,7 @@ router.register("scorecards", scorecard_api.ScorecardViewSet, basename="scorecar
 urlpatterns = [
     *router.urls,
     # Downloads are files, so their addresses end in the file's extension.
-    path("kits/<int:id>/export.pdf", kit_api.KitPdfView.as_view(), name="kit-pdf"),
-    path("kits/<int:id>/export.md", kit_api.KitMarkdownView.as_view(), name="kit-markdown"),
-    path("kits/<int:id>/export.csv", kit_api.KitCsvView.as_view(), name="kit-csv"),
+    path("kits/<int:id>/export.pdf", api_downloads.KitPdfView.as_view(), name="kit-pdf"),
+    path("kits/<int:id>/export.md", api_downloads.KitMarkdownView.as_view(), name="kit-markdown"),
+    path("kits/<int:id>/export.csv", api_downloads.KitCsvView.as_view(), name="kit-csv"),
 ]

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rest_framework.authtoken.models import Token
 
 from interviewbank.auth import issue_token
-from questions import kits
 from questions.access import browse_required, can_browse
 from questions.caching import (
     cached_bank,
@@ -30,6 +29,7 @@ from questions.caching import (
 from questions.counting import CappedPaginator, count_upto
 from questions.filters import QuestionFilter
 from questions.forms import SearchForm
+from questions.kits import queries
 from questions.models import Question, Role
 from questions.search import question_search
 
@@ -110,7 +110,7 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "question": question,
         "previous": siblings.filter(id__lt=question.id).order_by("-id").first(),
         "next": siblings.filter(id__gt=question.id).order_by("id").first(),
-        "my_kits": kits.kits_using(question, user=request.user) if question.kit_count else [],
+        "my_kits": queries.kits_using(question, user=request.user) if question.kit_count else [],
     }
     return render(request, "questions/question.html", context)
 

@@ -214,13 +214,13 @@ def _fresh_cache():
 @pytest.fixture
 def kit(owner, ops_manager, pricing_question, conflict_question):
     """The owner's 30-minute kit: the pricing question, then the conflict question."""
-    from questions import kits
+    from questions.kits import item_rules, rules
 
-    kit = kits.kit_create(
+    kit = rules.kit_create(
         owner=owner, title="Ops manager first interview", role=ops_manager, target_minutes=30
     )
-    kits.kit_add_question(kit=kit, question=pricing_question)
-    kits.kit_add_question(kit=kit, question=conflict_question)
+    item_rules.kit_add_question(kit=kit, question=pricing_question)
+    item_rules.kit_add_question(kit=kit, question=conflict_question)
     return kit
 
 

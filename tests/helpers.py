@@ -4,7 +4,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from interviewbank.auth import token_digest
-from questions import kits
+from questions.kits import item_rules, rules
 from questions.models import Competency, Kit, KitItem, Question, Role
 from questions.scorecards.models import RatingScale
 
@@ -31,9 +31,9 @@ def anchored_kit(owner, anchored: Question, plain: Question):
     RatingScale.objects.create(
         question=anchored, **{f"level_{n}": f"Pricing level {n}." for n in range(1, 6)}
     )
-    kit = kits.kit_create(owner=owner, title="Anchored")
-    kits.kit_add_question(kit=kit, question=anchored)
-    kits.kit_add_question(kit=kit, question=plain)
+    kit = rules.kit_create(owner=owner, title="Anchored")
+    item_rules.kit_add_question(kit=kit, question=anchored)
+    item_rules.kit_add_question(kit=kit, question=plain)
     return kit
 
 

@@ -15,7 +15,8 @@ from openapi_spec_validator import validate
 from schemathesis import GenerationMode
 
 from interviewbank.auth import issue_token
-from questions import kits
+from questions.kits import balance
+from questions.kits import rules as kit_rules
 from questions.models import Kit, Question, Role
 from questions.scorecards import rules
 from questions.scorecards.models import Loop, Rating
@@ -276,7 +277,7 @@ def api_schema(wsgi_app, seed_bank) -> schemathesis.BaseSchema:
 @pytest.fixture
 def owners_kit(seed_bank, owner) -> Kit:
     """A balanced kit of the owner's, from the seed bank: what the kit operations work on."""
-    return kits.kit_create_from_role(owner=owner, role=Role.objects.get(), target_minutes=45)
+    return balance.kit_create_from_role(owner=owner, role=Role.objects.get(), target_minutes=45)
 
 
 ROLE = "e-commerce-operations-manager"
@@ -291,7 +292,7 @@ def known_ids(path: str, kit: Kit) -> dict[str, object] | None:
     leaves the next operation whole objects to work on.
     """
     if path.startswith("/api/v1/kits/{id}"):
-        copy = kits.kit_duplicate(kit=kit, owner=kit.owner)
+        copy = kit_rules.kit_duplicate(kit=kit, owner=kit.owner)
         ids: dict[str, object] = {"id": copy.id}
         if "{item_id}" in path:
             ids["item_id"] = copy.items.order_by("position").first().id
@@ -329,7 +330,7 @@ def fresh_loop(kit: Kit) -> Loop:
     a candidate and the owner's draft scorecard for them."""
     owner = kit.owner
     loop = rules.loop_create(owner=owner, title="Onsite")
-    copy = kits.kit_duplicate(kit=kit, owner=owner)
+    copy = kit_rules.kit_duplicate(kit=kit, owner=owner)
     interview = rules.loop_add_interview(loop=loop, kit=copy, interviewers=[owner])
     candidate = rules.candidate_add(loop=loop, reference=f"C-{loop.pk}")
     rules.scorecard_open(candidate=candidate, interview=interview, interviewer=owner)

@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from questions import kits
+from questions.kits import balance, item_rules, queries, rules
 from questions.management.commands.backup import BACKUP_EXCLUDE, BACKUP_FORMAT, BACKUP_LABELS
 from questions.models import Competency, Kit, Question, Role
 
@@ -75,7 +75,7 @@ def lived_in(seed_bank, recruiter, owner, editor, django_user_model) -> None:
     # The owner's kits: one shared, with notes, pinned wording the bank has moved on from and a
     # wording kept on purpose; one archived.
     role = Role.objects.get(slug="e-commerce-operations-manager")
-    kit = kits.kit_create_from_role(
+    kit = balance.kit_create_from_role(
         owner=owner,
         role=role,
         title="Second interview",
@@ -84,13 +84,13 @@ def lived_in(seed_bank, recruiter, owner, editor, django_user_model) -> None:
         notes="Probe for numbers.",
     )
     first, second = kit.items.order_by("position")[:2]
-    kits.kit_update_item(item=first, minutes=9, note="Ask for the last quarter’s figures.")
+    item_rules.kit_update_item(item=first, minutes=9, note="Ask for the last quarter’s figures.")
     for item, wording in [(first, "Reworded by an editor?"), (second, "Also reworded?")]:
         item.question.text = wording
         item.question.save()
-    kits.kit_keep_wording(item=second)
-    kits.kit_share(kit=kit)
-    kits.kit_archive(kit=kits.kit_duplicate(kit=kit, owner=owner))
+    item_rules.kit_keep_wording(item=second)
+    rules.kit_share(kit=kit)
+    rules.kit_archive(kit=rules.kit_duplicate(kit=kit, owner=owner))
 
 
 def test_a_backup_and_restore_round_trip_loses_nothing(lived_in, tmp_path):
@@ -137,7 +137,7 @@ def test_kits_come_back_whole_with_their_owner(lived_in, tmp_path):
     page = Client().get(f"/kits/shared/{kit.share_token}/").content.decode()
     assert items[0]["pinned_text"] in page
     assert "Ask for the last quarter’s figures." in page
-    summary = kits.kit_summary(restored)
+    summary = queries.kit_summary(restored)
     assert (summary.count, summary.changed) == (len(items), 1)
     assert authenticate(username="olivia", password="a-long-test-password") == restored.owner
 

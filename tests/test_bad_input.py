@@ -12,8 +12,8 @@ from django.urls import NoReverseMatch, reverse
 
 from interviewbank.logs import JsonFormatter
 from interviewbank.middleware import MalformedInputMiddleware
-from questions import kit_views, kits
-from questions.kits import KIT_QUESTIONS_MAX, KitError
+from questions.kits import balance, exports, item_rules, rules
+from questions.kits.rules import KIT_QUESTIONS_MAX, KitError
 from questions.models import Kit, KitItem
 from tests.helpers import assert_error, fill, token_client
 
@@ -128,7 +128,7 @@ class TestKitSize:
     def test_a_kit_at_the_maximum_takes_no_more_questions(self, kit, strategy, spare_question):
         fill(kit, strategy, KIT_QUESTIONS_MAX - kit.items.count())
         with pytest.raises(KitError, match=f"at most {KIT_QUESTIONS_MAX} questions"):
-            kits.kit_add_question(kit=kit, question=spare_question)
+            item_rules.kit_add_question(kit=kit, question=spare_question)
         assert kit.items.count() == KIT_QUESTIONS_MAX
 
     def test_the_page_says_so(self, owner_client, kit, strategy, spare_question):
@@ -153,7 +153,7 @@ class TestKitSize:
         fill(kit, strategy, KIT_QUESTIONS_MAX + 5 - kit.items.count())
         kits_before = Kit.objects.count()
         with pytest.raises(KitError, match="at most"):
-            kits.kit_duplicate(kit=kit, owner=owner)
+            rules.kit_duplicate(kit=kit, owner=owner)
         assert Kit.objects.count() == kits_before
 
     def test_replacing_the_questions_with_too_many_is_refused(self, kit, strategy):
@@ -163,12 +163,12 @@ class TestKitSize:
         questions = list(strategy.questions.filter(slug__contains="-spare-"))
         before = kit_rows()
         with pytest.raises(KitError, match="at most"):
-            kits.kit_replace_questions(kit=kit, questions=questions)
+            item_rules.kit_replace_questions(kit=kit, questions=questions)
         assert kit_rows() == before
 
     def test_balancing_never_proposes_more_than_a_kit_holds(self):
         pools = [[(1, n * 1000 + i) for i in range(80)] for n in range(3)]
-        chosen = kits.balance_pools(pools, budget=10_000, limit=KIT_QUESTIONS_MAX)
+        chosen = balance.balance_pools(pools, budget=10_000, limit=KIT_QUESTIONS_MAX)
         assert len(chosen) <= KIT_QUESTIONS_MAX
         counts = [sum(1 for pk in chosen if pk // 1000 == n) for n in range(3)]
         assert max(counts) - min(counts) == 0  # still whole rounds: the pools stay level
@@ -177,24 +177,24 @@ class TestKitSize:
 class TestPdf:
     def test_a_kit_is_laid_out_once_per_version(self, owner_client, kit, monkeypatch):
         laid_out = []
-        real = kit_views.kit_pdf_document
+        real = exports.kit_pdf_document
 
         def counting(*args, **kwargs):
             laid_out.append(1)
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(kit_views, "kit_pdf_document", counting)
+        monkeypatch.setattr(exports, "kit_pdf_document", counting)
         first = owner_client.get(f"/kits/{kit.code}/kit.pdf")
         second = owner_client.get(f"/kits/{kit.code}/kit.pdf")
         assert first.content == second.content
         assert len(laid_out) == 1
 
-        kits.kit_update_item(item=kit.items.first(), note="Ask for numbers.")
+        item_rules.kit_update_item(item=kit.items.first(), note="Ask for numbers.")
         owner_client.get(f"/kits/{kit.code}/kit.pdf")
         assert len(laid_out) == 2
 
     def test_shared_pdfs_are_throttled_per_address(self, client, kit):
-        kit = kits.kit_share(kit=kit)
+        kit = rules.kit_share(kit=kit)
         path = f"/kits/shared/{kit.share_token}/kit.pdf"
         rates = {"shared_kit_pdf": "2/minute"}
         with override_settings(REST_FRAMEWORK=rest_framework_with(rates)):
@@ -208,7 +208,7 @@ class TestPdf:
         assert other_address.status_code == 200
 
     def test_shared_pages_are_throttled_per_address(self, client, kit):
-        kit = kits.kit_share(kit=kit)
+        kit = rules.kit_share(kit=kit)
         path = f"/kits/shared/{kit.share_token}/"
         with override_settings(REST_FRAMEWORK=rest_framework_with({"shared_kit": "1/minute"})):
             assert client.get(path).status_code == 200

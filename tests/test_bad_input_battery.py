@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Max
 from django.urls import get_resolver
 
-from questions import kits
+from questions.kits import rules
 from questions.models import Competency, Kit, KitItem, Question, Role
 
 BAD_VALUES = ["a\x00b", "9" * 30, "-1", "x" * 300, "é🙂\u202e", "%", "0"]
@@ -71,7 +71,7 @@ ROUTES = concrete_routes()
 @pytest.fixture
 def world(owner, kit, django_user_model):
     """What valid parameters point at, and a superuser for the admin's addresses."""
-    kit = kits.kit_share(kit=kit)
+    kit = rules.kit_share(kit=kit)
     admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
     item = kit.items.first()
     question = item.question

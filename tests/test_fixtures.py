@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from questions import kits
+from questions.kits import item_rules, rules
 from questions.management.commands.seed_bank import SEED_FIXTURES
 from questions.models import Competency, Question, Role
 from questions.scorecards.models import RatingScale
@@ -116,8 +116,8 @@ def test_the_strategy_questions_ship_with_anchored_scales_marked_as_the_projects
 
 def test_a_kit_pins_a_seed_questions_anchors(seed_bank, owner):
     question = Question.objects.get(slug__startswith="discuss-a-time-when-a-strategic-plan")
-    kit = kits.kit_create(owner=owner, title="Strategy")
-    item = kits.kit_add_question(kit=kit, question=question)
+    kit = rules.kit_create(owner=owner, title="Strategy")
+    item = item_rules.kit_add_question(kit=kit, question=question)
     assert item.pinned_anchors[0] == "Cannot name a failure, or blames others entirely."
 
 

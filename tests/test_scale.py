@@ -19,10 +19,10 @@ from django.test.utils import CaptureQueriesContext
 
 from interviewbank.auth import issue_token
 from interviewbank.routers import PIN_COOKIE, replica_reads
-from questions import kits
 from questions.admin import QuestionAdmin
 from questions.caching import bank_version
 from questions.importing import DatabaseImportStorage
+from questions.kits import item_rules, rules
 from questions.models import Competency, Kit, Question, Role
 from questions.search import question_search
 from tests.helpers import make_questions, question_form
@@ -168,8 +168,8 @@ class TestBankVersion:
 
     def test_kits_and_accounts_leave_it_alone(self, owner, pricing_question):
         before = bank_version()
-        kit = kits.kit_create(owner=owner, title="Kit")
-        kits.kit_add_question(kit=kit, question=pricing_question)
+        kit = rules.kit_create(owner=owner, title="Kit")
+        item_rules.kit_add_question(kit=kit, question=pricing_question)
         owner.first_name = "Olivia"
         owner.save()
         assert bank_version() == before
@@ -411,8 +411,8 @@ class TestReadReplicas:
         with replica_reads():
             question = Question.objects.get(pk=pricing_question.pk)
         assert question._state.db == "replica"
-        kit = kits.kit_create(owner=owner, title="Mixed")
-        item = kits.kit_add_question(kit=kit, question=question)
+        kit = rules.kit_create(owner=owner, title="Mixed")
+        item = item_rules.kit_add_question(kit=kit, question=question)
         assert item._state.db == "default"
         assert Kit.objects.get(pk=kit.pk).items.count() == 1
 

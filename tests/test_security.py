@@ -30,7 +30,7 @@ from django.utils import timezone
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
-from questions import kits
+from questions.kits import item_rules, rules
 from questions.models import Competency, Kit, KitItem, Level, Question, QuestionType, Role
 
 pytestmark = pytest.mark.django_db
@@ -124,10 +124,10 @@ def audit(html: str) -> list[str]:
 def kit_targets(kit: Kit, spare: Question) -> dict:
     """Placeholders for a kit's URLs. The kit is shared; `revoked` is a link turned off;
     `undo` puts back the spare question, added and removed."""
-    revoked = kits.kit_share(kit=kit).share_token
-    kits.kit_revoke_share(kit=kit)
-    undo = kits.removal_token(
-        kits.kit_remove_item(item=kits.kit_add_question(kit=kit, question=spare))
+    revoked = rules.kit_share(kit=kit).share_token
+    rules.kit_revoke_share(kit=kit)
+    undo = item_rules.removal_token(
+        item_rules.kit_remove_item(item=item_rules.kit_add_question(kit=kit, question=spare))
     )
     items = list(kit.items.order_by("position"))
     return {
@@ -135,7 +135,7 @@ def kit_targets(kit: Kit, spare: Question) -> dict:
         "item": items[0].pk,
         "item2": items[-1].pk,
         "spare": spare.slug,
-        "share": kits.kit_share(kit=kit).share_token,
+        "share": rules.kit_share(kit=kit).share_token,
         "revoked": revoked,
         "undo": undo,
     }
@@ -176,11 +176,11 @@ def hostile(owner) -> dict:
         level=Level.SENIOR,
     )
     question.roles.add(role)
-    kit = kits.kit_create(
+    kit = rules.kit_create(
         owner=owner, title=PAYLOAD, role=role, notes=PAYLOAD, competencies=[competency]
     )
-    item = kits.kit_add_question(kit=kit, question=question)
-    kits.kit_update_item(item=item, note=PAYLOAD)
+    item = item_rules.kit_add_question(kit=kit, question=question)
+    item_rules.kit_update_item(item=item, note=PAYLOAD)
     # Rewritten in the bank after it was pinned: the builder shows both wordings side by side.
     Question.objects.filter(pk=question.pk).update(
         text=f"{PAYLOAD} Rewritten {PAYLOAD}", guidance=f"{PAYLOAD} Rewritten {PAYLOAD}"
@@ -665,8 +665,8 @@ class TestKitExportsEscaping:
             slug="formulae", name=formula, description="D.", display_order=7
         )
         question = Question.objects.create(text=formula, guidance=formula, competency=competency)
-        kit = kits.kit_create(owner=owner, title=formula)
-        kits.kit_add_question(kit=kit, question=question)
+        kit = rules.kit_create(owner=owner, title=formula)
+        item_rules.kit_add_question(kit=kit, question=question)
         # Stored as is: the kit pages strip a note's surrounding whitespace, other writers may not.
         KitItem.objects.filter(kit=kit).update(note=formula)
         response = visitor("owner").get(f"/kits/{kit.code}/kit.csv")
@@ -775,7 +775,7 @@ class TestAccess:
         url, data = fill(path, targets), fill_data(data, targets)
         headers = {"HX-Request": "true"} if htmx else {}
         if data.get("archived") == "0":
-            kits.kit_archive(kit=Kit.objects.get())
+            rules.kit_archive(kit=Kit.objects.get())
         before = kit_state()
         for who in ["anonymous", "outsider", "recruiter", "colleague", "editor"]:
             response = people[who].post(url, data, headers=headers)
@@ -791,7 +791,7 @@ class TestAccess:
         assert kit_state() != before or data in ({"choice": "accept"}, {"action": "on"})
 
     def test_a_colleague_sees_only_their_own_kits_in_the_list(self, people, targets):
-        kits.kit_create(owner=Kit.objects.get().owner, title="Olivia's second kit")
+        rules.kit_create(owner=Kit.objects.get().owner, title="Olivia's second kit")
         page = people["colleague"].get("/kits/").content.decode()
         assert "Ops manager first interview" not in page
         assert "Olivia's second kit" not in page

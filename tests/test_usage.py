@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from questions import kits
+from questions.kits import item_rules, rules
 from questions.models import Kit, KitItem, Question
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def days_ago(days: int):
 
 def added(kit: Kit, question: Question, when) -> None:
     """Put the question in the kit as if it had been added at `when`."""
-    item = kits.kit_add_question(kit=kit, question=question)
+    item = item_rules.kit_add_question(kit=kit, question=question)
     KitItem.objects.filter(pk=item.pk).update(added_at=when)
 
 
@@ -43,28 +43,28 @@ def unused_question(strategy) -> Question:
 def used(owner, colleague, pricing_question, conflict_question, leadership) -> dict:
     """The pricing question in three kits (one archived, one a colleague's), last added
     ten days ago; the conflict question in one kit, added thirty days ago."""
-    first = kits.kit_create(owner=owner, title="Olivia's first interview")
+    first = rules.kit_create(owner=owner, title="Olivia's first interview")
     added(first, pricing_question, days_ago(40))
     added(first, conflict_question, days_ago(30))
-    archived = kits.kit_create(owner=owner, title="Olivia's old interview")
+    archived = rules.kit_create(owner=owner, title="Olivia's old interview")
     added(archived, pricing_question, days_ago(20))
-    kits.kit_archive(kit=archived)
-    theirs = kits.kit_create(owner=colleague, title="Colin's private interview")
+    rules.kit_archive(kit=archived)
+    theirs = rules.kit_create(owner=colleague, title="Colin's private interview")
     added(theirs, pricing_question, days_ago(10))
     return {"first": first, "archived": archived, "theirs": theirs}
 
 
 class TestRecording:
     def test_adding_a_question_records_when(self, owner, pricing_question):
-        kit = kits.kit_create(owner=owner, title="Phone screen")
+        kit = rules.kit_create(owner=owner, title="Phone screen")
         before = timezone.now()
-        item = kits.kit_add_question(kit=kit, question=pricing_question)
+        item = item_rules.kit_add_question(kit=kit, question=pricing_question)
         assert before <= item.added_at <= timezone.now()
 
     def test_balancing_and_duplicating_add_the_questions_now(self, owner, used):
         before = timezone.now()
-        copy = kits.kit_duplicate(kit=used["first"], owner=owner)
-        kits.kit_replace_questions(
+        copy = rules.kit_duplicate(kit=used["first"], owner=owner)
+        item_rules.kit_replace_questions(
             kit=used["first"], questions=[item.question for item in used["first"].items.all()]
         )
         for item in [*copy.items.all(), *used["first"].items.all()]:
@@ -72,9 +72,9 @@ class TestRecording:
 
     def test_changing_an_item_does_not_count_as_adding_it(self, used, pricing_question):
         item = used["first"].items.get(question=pricing_question)
-        kits.kit_update_item(item=item, minutes=3, note="Shorter.")
-        kits.kit_keep_wording(item=item)
-        kits.kit_move_item(item=item, direction="down")
+        item_rules.kit_update_item(item=item, minutes=3, note="Shorter.")
+        item_rules.kit_keep_wording(item=item)
+        item_rules.kit_move_item(item=item, direction="down")
         assert KitItem.objects.get(pk=item.pk).added_at == item.added_at
 
 
@@ -111,7 +111,7 @@ class TestWithUsage:
         assert question.kit_count == 3
 
     def test_a_removed_question_no_longer_counts(self, used, pricing_question):
-        kits.kit_remove_item(item=used["theirs"].items.get())
+        item_rules.kit_remove_item(item=used["theirs"].items.get())
         question = Question.objects.with_usage().get(pk=pricing_question.pk)
         assert question.kit_count == 2
         assert question.last_added_to_kit == KitItem.objects.get(kit=used["archived"]).added_at
@@ -270,8 +270,8 @@ class TestQuestionPage:
         self, owner_client, owner, pricing_question, django_assert_max_num_queries, kit_count
     ):
         for n in range(kit_count):
-            kits.kit_add_question(
-                kit=kits.kit_create(owner=owner, title=f"Kit {n}"), question=pricing_question
+            item_rules.kit_add_question(
+                kit=rules.kit_create(owner=owner, title=f"Kit {n}"), question=pricing_question
             )
         # session, user, permissions x2, question with usage, roles, previous, next, my kits
         with django_assert_max_num_queries(9):

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from questions.kit_forms import CompetencyChoices
+from questions.kits.forms import CompetencyChoices
 from questions.models import Kit, Role
 from questions.scorecards.models import LEVELS, Rating, Recommendation, Scorecard
 

@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from questions import kits
+from questions.kits import balance, rules
 from questions.models import Competency, Question, Role
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -52,7 +52,7 @@ SIGNED_OUT_PAGES = [
 @pytest.fixture
 def journey_kit(bank, hiring_manager_user):
     """The product's journey kit: balanced for the role, shared, one question since reworded."""
-    kit = kits.kit_create_from_role(
+    kit = balance.kit_create_from_role(
         owner=hiring_manager_user,
         role=Role.objects.get(),
         title="Operations manager, first interview",
@@ -62,7 +62,7 @@ def journey_kit(bank, hiring_manager_user):
         ),
         notes="Second of three interviews. Leave ten minutes for the candidate's questions.",
     )
-    kits.kit_share(kit=kit)
+    rules.kit_share(kit=kit)
     question = Question.objects.get(text__startswith=CHANGED)
     question.text = "How would you forecast demand for a new product category from sales history?"
     question.save()

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from questions import kits
+from questions.kits import item_rules, rules
 from questions.models import Question, Role
 
 OLD = "How would you go about forecasting demand for a new product category"
@@ -17,12 +17,14 @@ NEW = (
 def test_an_editor_rewords_a_question_and_the_kit_owner_takes_the_new_wording(
     page: Page, new_context, live_server, bank, hiring_manager_user, editor_user, signed_in
 ):
-    kit = kits.kit_create(
+    kit = rules.kit_create(
         owner=hiring_manager_user, title="Data interview", role=Role.objects.get()
     )
     question = Question.objects.get(text__startswith=OLD)
-    kits.kit_add_question(kit=kit, question=question)
-    kits.kit_add_question(kit=kit, question=Question.objects.get(text__contains="A/B testing"))
+    item_rules.kit_add_question(kit=kit, question=question)
+    item_rules.kit_add_question(
+        kit=kit, question=Question.objects.get(text__contains="A/B testing")
+    )
 
     # The editor finds the question in the admin and rewrites it.
     admin = new_context().new_page()

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from questions import kits
+from questions.kits import balance
 from questions.models import Competency, Kit, Role
 
 FORECASTING = "How would you go about forecasting demand"
@@ -195,7 +195,7 @@ def test_a_share_link_opens_signed_out_until_it_is_turned_off(
 
 def panel_kit(owner) -> Kit:
     """A 45-minute kit for the role, balanced over strategy and leadership."""
-    return kits.kit_create_from_role(
+    return balance.kit_create_from_role(
         owner=owner,
         role=Role.objects.get(),
         title="Panel interview",

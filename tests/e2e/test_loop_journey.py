@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from questions import kits
+from questions.kits import item_rules, rules
 from questions.models import Question
 from tests.e2e.conftest import make_user
 from tests.e2e.test_accessibility import (
@@ -31,12 +31,12 @@ def question(start: str) -> Question:
 @pytest.fixture
 def interview_kits(bank, hiring_manager_user):
     """Two of the hiring manager's kits: both ask about strategy, the second leadership too."""
-    first = kits.kit_create(owner=hiring_manager_user, title="Onsite 1: strategy")
+    first = rules.kit_create(owner=hiring_manager_user, title="Onsite 1: strategy")
     for start in (STRATEGIC, ALIGN):
-        kits.kit_add_question(kit=first, question=question(start))
-    second = kits.kit_create(owner=hiring_manager_user, title="Onsite 2: leadership")
+        item_rules.kit_add_question(kit=first, question=question(start))
+    second = rules.kit_create(owner=hiring_manager_user, title="Onsite 2: leadership")
     for start in (FAILED, LEADING):
-        kits.kit_add_question(kit=second, question=question(start))
+        item_rules.kit_add_question(kit=second, question=question(start))
     return first, second
 
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from questions import kits
+from questions.kits import item_rules, rules
 from questions.models import Question, Role
 
 
@@ -48,9 +48,9 @@ def test_browsing_and_searching_work_without_javascript(
 def test_building_a_kit_works_without_javascript(
     page: Page, live_server, bank, hiring_manager_user, signed_in
 ):
-    kit = kits.kit_create(owner=hiring_manager_user, title="Phone screen", role=Role.objects.get())
+    kit = rules.kit_create(owner=hiring_manager_user, title="Phone screen", role=Role.objects.get())
     for text in ("How would you go about forecasting", "Can you describe a strategic initiative"):
-        kits.kit_add_question(kit=kit, question=Question.objects.get(text__startswith=text))
+        item_rules.kit_add_question(kit=kit, question=Question.objects.get(text__startswith=text))
     signed_in(page.context, hiring_manager_user)
     page.goto(f"{live_server.url}/kits/{kit.code}/")
     texts = page.locator("#kit-items .kit-item-text")

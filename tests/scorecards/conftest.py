@@ -2,16 +2,17 @@
 
 import pytest
 
-from questions import kits
+from questions.kits import item_rules
+from questions.kits import rules as kit_rules
 from questions.scorecards import rules
 
 
 @pytest.fixture
 def second_kit(owner, spare_question, pricing_question):
     """The owner's second interview: the spare strategy question, then pricing again."""
-    second = kits.kit_create(owner=owner, title="Ops manager second interview")
-    kits.kit_add_question(kit=second, question=spare_question)
-    kits.kit_add_question(kit=second, question=pricing_question)
+    second = kit_rules.kit_create(owner=owner, title="Ops manager second interview")
+    item_rules.kit_add_question(kit=second, question=spare_question)
+    item_rules.kit_add_question(kit=second, question=pricing_question)
     return second
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from questions import kits
+from questions.kits import rules as kit_rules
 from questions.scorecards import rules
 from questions.scorecards.models import Candidate, Loop, Rating, Scorecard
 from tests.helpers import assert_error, token_client
@@ -182,7 +182,7 @@ class TestLoops:
     ):
         api = token_client(owner)
         path = loop_path(loop, "interviews/")
-        theirs = kits.kit_create(owner=colleague, title="Colin's kit")
+        theirs = kit_rules.kit_create(owner=colleague, title="Colin's kit")
         cases = [
             ({"kit": theirs.pk}, "kit"),
             ({"kit": kit.pk}, "non_field_errors"),  # already in the loop

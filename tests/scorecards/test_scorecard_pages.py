@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from questions import kits
+from questions.kits import item_rules
+from questions.kits import rules as kit_rules
 from questions.pdf import PdfUnavailable
 from questions.scorecards import pages, rules
 from questions.scorecards.models import (
@@ -98,7 +99,7 @@ class TestAccess:
     def test_an_interviewer_reads_the_kits_of_their_interviews_only(
         self, client, loop, candidate, kit, ana, ben, owner
     ):
-        other = kits.kit_create(owner=owner, title="Not in the loop")
+        other = kit_rules.kit_create(owner=owner, title="Not in the loop")
         read = ["view/", "print/", "kit.pdf", "kit.md", "kit.csv"]
         login(client, ana)
         for path in read:
@@ -133,7 +134,7 @@ class TestHiringManager:
         )
         loop = Loop.objects.get()
         assert response["Location"] == reverse("questions:loop-detail", args=[loop.code])
-        second = kits.kit_create(owner=owner, title="Second interview")
+        second = kit_rules.kit_create(owner=owner, title="Second interview")
 
         client.post(
             reverse("questions:loop-add-interview", args=[loop.code]),
@@ -178,7 +179,7 @@ class TestHiringManager:
         assert loop.interviews.count() == 1 and Candidate.objects.count() == 1
 
     def test_someone_elses_kit_cannot_be_added(self, client, loop, colleague, owner):
-        theirs = kits.kit_create(owner=colleague, title="Theirs")
+        theirs = kit_rules.kit_create(owner=colleague, title="Theirs")
         login(client, owner)
         response = client.post(
             reverse("questions:loop-add-interview", args=[loop.code]), {"kit": theirs.code}
@@ -314,9 +315,9 @@ class TestQueriesPerPage:
     def loop_of(size, owner, ana, questions):
         loop = rules.loop_create(owner=owner, title=f"Loop of {size}")
         for number in range(size):
-            kit = kits.kit_create(owner=owner, title=f"Interview {number + 1}")
+            kit = kit_rules.kit_create(owner=owner, title=f"Interview {number + 1}")
             for question in questions:
-                kits.kit_add_question(kit=kit, question=question)
+                item_rules.kit_add_question(kit=kit, question=question)
             rules.loop_add_interview(loop=loop, kit=kit, interviewers=[ana])
         candidate = rules.candidate_add(loop=loop, reference=f"REF-{size}")
         for number, interview in enumerate(loop.interviews.order_by("position")):

@@ -2,7 +2,8 @@
 
 import pytest
 
-from questions import kits
+from questions.kits import item_rules
+from questions.kits import rules as kit_rules
 from questions.scorecards import rules
 from questions.scorecards.debrief import debrief
 from questions.scorecards.models import RatingScale, Recommendation, Scorecard
@@ -28,8 +29,8 @@ class TestAnchors:
     def test_a_kit_pins_the_anchors_and_the_scorecard_shows_what_the_interviewer_was_given(
         self, pricing_scale, owner, pricing_question, loop, candidate, ana
     ):
-        first = kits.kit_create(owner=owner, title="Pinned")
-        item = kits.kit_add_question(kit=first, question=pricing_question)
+        first = kit_rules.kit_create(owner=owner, title="Pinned")
+        item = item_rules.kit_add_question(kit=first, question=pricing_question)
         assert item.pinned_anchors == ANCHORS
 
         scorecard = rules.scorecard_open(

@@ -1,10 +1,10 @@
-"""Forms for the kit pages: they parse input; the rules live in questions/kits.py."""
+"""Forms for the kit pages: they parse input; the rules live in rules.py and its siblings."""
 
 import django_filters
 from django import forms
 
 from questions.filters import QuestionFilter
-from questions.kits import DEFAULT_TARGET_MINUTES
+from questions.kits.rules import DEFAULT_TARGET_MINUTES
 from questions.models import (
     KIT_ITEM_MINUTES_MAX,
     KIT_ITEM_MINUTES_MIN,

@@ -9,10 +9,12 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from questions import bank, kit_views, kits
+from questions import bank
 from questions.api import api_exception_handler
-from questions.kits import KitError
+from questions.kits import balance, exports, item_rules, rules
+from questions.kits.rules import KitError
 from questions.models import Competency, Kit, KitItem, Question, Role
+from questions.pdf import PdfUnavailable
 from tests.helpers import assert_error, fill, token_client
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +83,7 @@ def kit_path(kit: Kit, rest: str = "") -> str:
 
 class TestKitList:
     def test_it_lists_my_kits_whole_with_the_documented_fields(self, owner_api, kit, colleague):
-        kits.kit_create(owner=colleague, title="Colin's own kit")
+        rules.kit_create(owner=colleague, title="Colin's own kit")
         response = owner_api.get("/api/v1/kits/")
         assert response.status_code == 200
         body = response.json()
@@ -93,7 +95,7 @@ class TestKitList:
         assert listed == owner_api.get(kit_path(kit)).json()
 
     def test_it_lists_oldest_first_and_pages(self, owner_api, owner):
-        made = [kits.kit_create(owner=owner, title=f"Kit {n}").id for n in range(5)]
+        made = [rules.kit_create(owner=owner, title=f"Kit {n}").id for n in range(5)]
         first = owner_api.get("/api/v1/kits/?page_size=2").json()
         assert [k["id"] for k in first["results"]] == made[:2]
         assert first["next"] == "http://testserver/api/v1/kits/?page=2&page_size=2"
@@ -101,8 +103,8 @@ class TestKitList:
         assert [k["id"] for k in last["results"]] == made[4:]
 
     def test_archived_kits_are_listed_only_on_request(self, owner_api, owner, kit):
-        kept = kits.kit_create(owner=owner, title="In use")
-        kits.kit_archive(kit=kit)
+        kept = rules.kit_create(owner=owner, title="In use")
+        rules.kit_archive(kit=kit)
         ids = {
             query: [k["id"] for k in owner_api.get(f"/api/v1/kits/{query}").json()["results"]]
             for query in ["", "?archived=false", "?archived=true", "?archived=any"]
@@ -118,7 +120,7 @@ class TestKitList:
 
     def test_staff_list_only_their_own_kits(self, client, kit, django_user_model):
         admin = django_user_model.objects.create_superuser("ada", password="x")
-        own = kits.kit_create(owner=admin, title="Ada's kit")
+        own = rules.kit_create(owner=admin, title="Ada's kit")
         body = token_client(admin).get("/api/v1/kits/").json()
         assert [k["id"] for k in body["results"]] == [own.id]
 
@@ -137,12 +139,12 @@ class TestKitList:
         self, owner, owner_api, strategy, leadership, django_assert_max_num_queries
     ):
         for n in range(2):
-            fill(kits.kit_create(owner=owner, title=f"Small {n}"), strategy, 2)
+            fill(rules.kit_create(owner=owner, title=f"Small {n}"), strategy, 2)
         with django_assert_max_num_queries(12) as small:
             response = owner_api.get("/api/v1/kits/")
         assert len(response.json()["results"]) == 2
         for n in range(6):
-            kit = kits.kit_create(owner=owner, title=f"Big {n}", competencies=[leadership])
+            kit = rules.kit_create(owner=owner, title=f"Big {n}", competencies=[leadership])
             fill(kit, strategy, 3)
             fill(kit, leadership, 3)
         with django_assert_max_num_queries(len(small.captured_queries)):
@@ -221,7 +223,7 @@ class TestKitRead:
         extra = Competency.objects.create(
             slug="data-analysis", name="Data analysis", description="Numbers.", display_order=2
         )
-        kits.kit_update(kit=kit, target_minutes=10, competencies=[strategy, extra])
+        rules.kit_update(kit=kit, target_minutes=10, competencies=[strategy, extra])
         summary = owner_api.get(kit_path(kit)).json()["summary"]
         assert (summary["over_budget"], summary["over_by"], summary["remaining"]) == (True, 1, 0)
         assert summary["missing"] == ["data-analysis"]
@@ -335,7 +337,7 @@ class TestKitCreate:
         )
         assert response.status_code == 201
         body = response.json()
-        expected = kits.kit_balance(
+        expected = balance.kit_balance(
             role=role,
             target_minutes=45,
             competencies=Competency.objects.filter(
@@ -418,7 +420,7 @@ class TestKitChange:
         }
 
     def test_an_archived_kit_cannot_be_changed(self, owner_api, kit):
-        kits.kit_archive(kit=kit)
+        rules.kit_archive(kit=kit)
         body = assert_error(send(owner_api, "patch", kit_path(kit), {"title": "X"}), 400, "invalid")
         assert body["detail"] == "This kit is archived. Restore it to change it."
         assert body["errors"] == {"non_field_errors": [body["detail"]]}
@@ -462,8 +464,10 @@ class TestArchiveDeleteDuplicate:
         assert_error(owner_api.get(kit_path(kit)), 404, "not_found")
 
     def test_duplicating_copies_questions_wording_minutes_and_notes(self, owner_api, kit, owner):
-        kits.kit_update_item(item=kit.items.get(position=2), minutes=9, note="Ask for an example.")
-        kits.kit_share(kit=kit)
+        item_rules.kit_update_item(
+            item=kit.items.get(position=2), minutes=9, note="Ask for an example."
+        )
+        rules.kit_share(kit=kit)
         response = send(owner_api, "post", kit_path(kit, "duplicate/"))
         assert response.status_code == 201
         copy = response.json()
@@ -489,7 +493,7 @@ class TestArchiveDeleteDuplicate:
 
 class TestBalance:
     def test_it_replaces_the_questions_and_saves_the_settings(self, owner, owner_api, seed_bank):
-        kit = kits.kit_create(owner=owner, title="To balance")
+        kit = rules.kit_create(owner=owner, title="To balance")
         wanted = ["strategy", "leadership"]
         response = send(
             owner_api,
@@ -507,11 +511,11 @@ class TestBalance:
         body = send(owner_api, "post", kit_path(kit, "balance/"), {}).json()
         assert (body["role"], body["target_minutes"]) == ("ops-manager", 30)
         assert [item["question"] for item in body["items"]] == [
-            q.id for q in kits.kit_balance(role=kit.role, target_minutes=30)
+            q.id for q in balance.kit_balance(role=kit.role, target_minutes=30)
         ]
 
     def test_an_archived_kit_is_not_balanced(self, owner_api, kit):
-        kits.kit_archive(kit=kit)
+        rules.kit_archive(kit=kit)
         assert_error(send(owner_api, "post", kit_path(kit, "balance/"), {}), 400, "invalid")
         assert kit.items.count() == 2
 
@@ -607,15 +611,15 @@ class TestItems:
         assert KitItem.objects.get(pk=item.pk).minutes == 6
 
     def test_removing_closes_the_gap(self, owner_api, kit, spare_question):
-        kits.kit_add_question(kit=kit, question=spare_question)
+        item_rules.kit_add_question(kit=kit, question=spare_question)
         first = kit.items.get(position=1)
         assert owner_api.delete(kit_path(kit, f"items/{first.id}/")).status_code == 204
         assert [item.position for item in kit.items.order_by("position")] == [1, 2]
         assert Question.objects.filter(pk=first.question_id).exists()
 
     def test_an_item_of_another_kit_is_a_404(self, owner, owner_api, kit, spare_question):
-        other = kits.kit_create(owner=owner, title="Other")
-        foreign = kits.kit_add_question(kit=other, question=spare_question)
+        other = rules.kit_create(owner=owner, title="Other")
+        foreign = item_rules.kit_add_question(kit=other, question=spare_question)
         path = kit_path(kit, f"items/{foreign.id}/")
         assert_error(send(owner_api, "patch", path, {"minutes": 3}), 404, "not_found")
         assert_error(owner_api.delete(path), 404, "not_found")
@@ -623,7 +627,7 @@ class TestItems:
         assert other.items.count() == 1
 
     def test_items_of_an_archived_kit_stay_as_they_are(self, owner_api, kit, spare_question):
-        kits.kit_archive(kit=kit)
+        rules.kit_archive(kit=kit)
         item = kit.items.get(position=1)
         for response in [
             send(owner_api, "post", kit_path(kit, "items/"), {"question": spare_question.id}),
@@ -656,7 +660,7 @@ class TestItems:
 
 class TestOrder:
     def test_it_sets_the_whole_order_at_once(self, owner_api, kit, spare_question):
-        kits.kit_add_question(kit=kit, question=spare_question)
+        item_rules.kit_add_question(kit=kit, question=spare_question)
         wanted = item_ids(kit)[::-1]
         response = send(owner_api, "put", kit_path(kit, "order/"), {"items": wanted})
         assert response.status_code == 200
@@ -689,8 +693,8 @@ class TestOrder:
     def test_an_item_from_another_kit_is_not_in_this_one(
         self, owner, owner_api, kit, spare_question
     ):
-        other = kits.kit_create(owner=owner, title="Other")
-        foreign = kits.kit_add_question(kit=other, question=spare_question)
+        other = rules.kit_create(owner=owner, title="Other")
+        foreign = item_rules.kit_add_question(kit=other, question=spare_question)
         body = assert_error(
             send(
                 owner_api, "put", kit_path(kit, "order/"), {"items": [*item_ids(kit), foreign.id]}
@@ -707,7 +711,7 @@ class TestOrder:
         assert_error(send(owner_api, "put", kit_path(kit, "order/"), data), 400, "invalid")
 
     def test_an_empty_kit_takes_an_empty_order(self, owner, owner_api):
-        empty = kits.kit_create(owner=owner, title="Empty")
+        empty = rules.kit_create(owner=owner, title="Empty")
         assert send(owner_api, "put", kit_path(empty, "order/"), {"items": []}).status_code == 200
 
     def test_the_order_is_a_put_of_the_whole_list(self, owner_api, kit):
@@ -777,7 +781,7 @@ class TestSharing:
     def test_anyone_but_the_owner_gets_a_404(self, request, person, kit):
         api = token_client(request.getfixturevalue(person))
         assert_error(send(api, "post", kit_path(kit, "share/")), 404, "not_found")
-        kits.kit_share(kit=kit)
+        rules.kit_share(kit=kit)
         assert_error(api.delete(kit_path(kit, "share/")), 404, "not_found")
         assert Kit.objects.get(pk=kit.pk).share_token
 
@@ -806,13 +810,13 @@ class TestDownloads:
         assert 'filename="ops-manager-first-interview.md"' in response["Content-Disposition"]
 
     def test_csv_neutralises_formulas(self, owner_api, kit):
-        kits.kit_update_item(item=kit.items.get(position=1), note='=HYPERLINK("http://x")')
-        kits.kit_update_item(item=kit.items.get(position=2), note="+1-1")
+        item_rules.kit_update_item(item=kit.items.get(position=1), note='=HYPERLINK("http://x")')
+        item_rules.kit_update_item(item=kit.items.get(position=2), note="+1-1")
         response = owner_api.get(kit_path(kit, "export.csv"))
         assert response.status_code == 200
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-        assert rows[0] == kits.CSV_HEADER
+        assert rows[0] == exports.CSV_HEADER
         assert [row[5] for row in rows[1:]] == ['\'=HYPERLINK("http://x")', "'+1-1"]
 
     @pytest.mark.parametrize("fmt", ["pdf", "md", "csv"])
@@ -842,14 +846,14 @@ class TestDownloads:
         assert token_client(staff).get(kit_path(kit, f"export.{fmt}")).status_code == 200
 
     def test_an_archived_kit_can_still_be_downloaded(self, owner_api, kit):
-        kits.kit_archive(kit=kit)
+        rules.kit_archive(kit=kit)
         assert owner_api.get(kit_path(kit, "export.md")).status_code == 200
 
     def test_without_pdf_libraries_the_pdf_is_a_json_503(self, owner_api, kit, monkeypatch):
         def unavailable(*args, **kwargs):
-            raise kit_views.PdfUnavailable
+            raise PdfUnavailable
 
-        monkeypatch.setattr(kit_views, "kit_pdf_document", unavailable)
+        monkeypatch.setattr(exports, "kit_pdf_document", unavailable)
         body = assert_error(owner_api.get(kit_path(kit, "export.pdf")), 503, "pdf_unavailable")
         assert "Markdown and CSV" in body["detail"]
 

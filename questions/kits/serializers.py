@@ -1,7 +1,7 @@
 """What the API shows of interview kits, and what it accepts to build them.
 
-Serializers here only parse and present: every change is made by a `questions.kits` function,
-called from `questions.kit_api`, so the API keeps exactly the rules the pages keep.
+Serializers here only parse and present: every change is made by a kit rule (rules.py and
+its siblings), called from api.py, so the API keeps exactly the rules the pages keep.
 """
 
 from typing import Any
@@ -11,7 +11,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from questions import kits
+from questions.kits import queries, rules
 from questions.models import (
     KIT_ITEM_MINUTES_MAX,
     KIT_ITEM_MINUTES_MIN,
@@ -148,14 +148,14 @@ class KitSummarySerializer(serializers.Serializer):
     )
     retired = serializers.IntegerField(help_text="Items whose question was retired.")
 
-    def get_missing(self, summary: kits.KitSummary) -> list[str]:
+    def get_missing(self, summary: queries.KitSummary) -> list[str]:
         return [competency.slug for competency in summary.missing]
 
 
 class KitSerializer(serializers.ModelSerializer):
     """A kit, its items in order and its summary."""
 
-    # Shows kits from `kit_api.kit_queryset()` (items prefetched as `ordered_items`), with
+    # Shows kits from `api.kit_queryset()` (items prefetched as `ordered_items`), with
     # every competency in the context as `competencies`, so a page of kits costs a fixed
     # number of queries. The docstring above is the schema's description.
 
@@ -221,7 +221,7 @@ class KitSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(KitSummarySerializer)
     def get_summary(self, kit: Kit) -> dict:
-        summary = kits.kit_summary(
+        summary = queries.kit_summary(
             kit, kit.ordered_items, competencies=self.context["competencies"]
         )
         return KitSummarySerializer(summary).data
@@ -266,7 +266,7 @@ class KitChangeSerializer(serializers.Serializer):
     """A kit's details, as given to create or change it. Everything is optional."""
 
     title = StrictCharField(
-        max_length=kits.TITLE_MAX_LENGTH,
+        max_length=rules.TITLE_MAX_LENGTH,
         allow_blank=True,
         required=False,
         help_text="Left blank, the kit is named after its role.",
@@ -274,7 +274,7 @@ class KitChangeSerializer(serializers.Serializer):
     role = _role_field("The role's slug; null for none.")
     target_minutes = _target_minutes_field(
         f"The length of the interview slot, {KIT_TARGET_MIN} to {KIT_TARGET_MAX} "
-        f"minutes (default {kits.DEFAULT_TARGET_MINUTES})."
+        f"minutes (default {rules.DEFAULT_TARGET_MINUTES})."
     )
     notes = StrictCharField(
         allow_blank=True,

@@ -2,8 +2,9 @@
 
 Everything the kit pages do, for scripts: list, create, read, change, balance, archive,
 delete and duplicate kits; add, change, remove and reorder their questions; settle changed
-wording; share; download PDF, Markdown and CSV. Every change is a `questions.kits` call, so
-each rule lives in one place; a broken rule (`KitError`) is a 400 with the rule's message.
+wording; share. Downloads (PDF, Markdown, CSV) are api_downloads.py's. Every change is a
+call to the kit rules (rules.py, item_rules.py, balance.py), so each rule lives in one
+place; a broken rule (`KitError`) is a 400 with the rule's message.
 
 Access is the pages' access: a kit is read by its owner and by staff, changed only by its
 owner while they may build kits (the Hiring manager group). Anyone else's kit is a 404 —
@@ -16,24 +17,20 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
 from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from questions import kit_views, kits
 from questions.api import (
     LIST_ERRORS,
     READ_ERRORS,
@@ -42,7 +39,8 @@ from questions.api import (
     error_responses,
 )
 from questions.filters import KitApiFilter
-from questions.kit_serializers import (
+from questions.kits import balance, item_rules, queries, rules
+from questions.kits.serializers import (
     KitBalanceSerializer,
     KitChangeSerializer,
     KitCreateSerializer,
@@ -55,24 +53,31 @@ from questions.kit_serializers import (
     KitWordingSerializer,
 )
 from questions.models import Competency, Kit, KitItem
-from questions.serializers import ErrorSerializer
 
 CANNOT_BUILD = (
     "Your account can open kits shared with you but cannot build kits. "
     "Ask an admin to add you to the Hiring manager group."
 )
+
+
 NO_LONGER_BUILDS = (
     "Your account can no longer change kits. Ask an admin to add you to the Hiring manager group."
 )
+
+
 KIT_ID = OpenApiParameter(
     "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The kit's id."
 )
+
+
 ITEM_ID = OpenApiParameter(
     "item_id",
     OpenApiTypes.INT,
     OpenApiParameter.PATH,
     description="The item's id (from the kit's `items`), not the question's.",
 )
+
+
 # Actions that read a kit: open to staff as well as the owner, and to owners who may no
 # longer build kits, as the kit pages are.
 READ_ACTIONS = {"retrieve"}
@@ -107,7 +112,7 @@ class KitPermission(permissions.BasePermission):
         if not request.user.is_authenticated:
             return False
         if getattr(view, "action", None) in ("list", "create"):
-            return kits.can_build_kits(request.user)
+            return queries.can_build_kits(request.user)
         return True
 
 
@@ -170,7 +175,7 @@ class KitViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Kit]:
         user = self.request.user
         seen = (
-            kits.kits_visible_to(user)
+            queries.kits_visible_to(user)
             if self.action in READ_ACTIONS
             else Kit.objects.owned_by(user)
         )
@@ -185,7 +190,7 @@ class KitViewSet(viewsets.GenericViewSet):
     def get_object(self) -> Kit:
         """The kit if this person may read it (or, for a change, owns it); else a 404."""
         kit = super().get_object()
-        if self.action not in READ_ACTIONS and not kits.can_build_kits(self.request.user):
+        if self.action not in READ_ACTIONS and not queries.can_build_kits(self.request.user):
             raise exceptions.PermissionDenied(NO_LONGER_BUILDS)
         return kit
 
@@ -223,23 +228,23 @@ class KitViewSet(viewsets.GenericViewSet):
             "owner": request.user,
             "title": data.get("title", ""),
             "role": data.get("role"),
-            "target_minutes": data.get("target_minutes", kits.DEFAULT_TARGET_MINUTES),
+            "target_minutes": data.get("target_minutes", rules.DEFAULT_TARGET_MINUTES),
             "notes": data.get("notes", ""),
             "competencies": data.get("competencies", []),
         }
         if data["balance"]:
-            kit = kits.kit_create_from_role(**arguments)
+            kit = balance.kit_create_from_role(**arguments)
         else:
-            kit = kits.kit_create(**arguments)
+            kit = rules.kit_create(**arguments)
         return self.kit_response(kit, status_code=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
         kit = self.get_object()
         data = self.parsed(KitChangeSerializer)
-        kit = kits.kit_update(
+        kit = rules.kit_update(
             kit=kit,
             title=data.get("title"),
-            role=data.get("role", kits.UNCHANGED),
+            role=data.get("role", rules.UNCHANGED),
             target_minutes=data.get("target_minutes"),
             notes=data.get("notes"),
             competencies=data.get("competencies"),
@@ -247,7 +252,7 @@ class KitViewSet(viewsets.GenericViewSet):
         return self.kit_response(kit)
 
     def destroy(self, request: Request, pk: str) -> Response:
-        kits.kit_delete(kit=self.get_object())
+        rules.kit_delete(kit=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -261,7 +266,7 @@ class KitViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def duplicate(self, request: Request, pk: str) -> Response:
-        copy = kits.kit_duplicate(kit=self.get_object(), owner=request.user)
+        copy = rules.kit_duplicate(kit=self.get_object(), owner=request.user)
         return self.kit_response(copy, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -275,7 +280,7 @@ class KitViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def archive(self, request: Request, pk: str) -> Response:
-        return self.kit_response(kits.kit_archive(kit=self.get_object(), archived=True))
+        return self.kit_response(rules.kit_archive(kit=self.get_object(), archived=True))
 
     @extend_schema(
         operation_id="kits_unarchive",
@@ -287,7 +292,7 @@ class KitViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def unarchive(self, request: Request, pk: str) -> Response:
-        return self.kit_response(kits.kit_archive(kit=self.get_object(), archived=False))
+        return self.kit_response(rules.kit_archive(kit=self.get_object(), archived=False))
 
     @extend_schema(
         operation_id="kits_balance",
@@ -307,15 +312,15 @@ class KitViewSet(viewsets.GenericViewSet):
         role = data.get("role", kit.role)
         target_minutes = data.get("target_minutes", kit.target_minutes)
         competencies = data.get("competencies", list(kit.competencies.all()))
-        proposal = kits.kit_balance(
+        proposal = balance.kit_balance(
             role=role, target_minutes=target_minutes, competencies=competencies
         )
         # One change: the kit never keeps new settings without the questions they chose.
         with transaction.atomic():
-            kit = kits.kit_update(
+            kit = rules.kit_update(
                 kit=kit, role=role, target_minutes=target_minutes, competencies=competencies
             )
-            kits.kit_replace_questions(kit=kit, questions=proposal)
+            item_rules.kit_replace_questions(kit=kit, questions=proposal)
         return self.kit_response(kit)
 
     @extend_schema(
@@ -332,7 +337,7 @@ class KitViewSet(viewsets.GenericViewSet):
     def share(self, request: Request, pk: str) -> Response:
         kit = self.get_object()
         data = self.parsed(KitShareSerializer)
-        return self.kit_response(kits.kit_share(kit=kit, regenerate=data["regenerate"]))
+        return self.kit_response(rules.kit_share(kit=kit, regenerate=data["regenerate"]))
 
     @extend_schema(
         operation_id="kits_unshare",
@@ -344,7 +349,7 @@ class KitViewSet(viewsets.GenericViewSet):
     )
     @share.mapping.delete
     def unshare(self, request: Request, pk: str) -> Response:
-        kits.kit_revoke_share(kit=self.get_object())
+        rules.kit_revoke_share(kit=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     # Items ------------------------------------------------------------------------------
@@ -366,8 +371,8 @@ class KitViewSet(viewsets.GenericViewSet):
         problem = order_problem(wanted, [item.pk for item in kit.ordered_items])
         if problem:
             # A kit rule, so its message leads the error as the rules' messages do.
-            raise kits.KitError(problem, field="items")
-        kits.kit_set_order(kit=kit, item_ids=wanted)
+            raise rules.KitError(problem, field="items")
+        item_rules.kit_set_order(kit=kit, item_ids=wanted)
         return self.kit_response(kit)
 
     @extend_schema(
@@ -385,7 +390,7 @@ class KitViewSet(viewsets.GenericViewSet):
     def add_item(self, request: Request, pk: str) -> Response:
         kit = self.get_object()
         data = self.parsed(KitItemAddSerializer)
-        item = kits.kit_add_question(
+        item = item_rules.kit_add_question(
             kit=kit, question=data["question"], minutes=data.get("minutes"), note=data["note"]
         )
         return item_response(item, status_code=status.HTTP_201_CREATED)
@@ -409,7 +414,9 @@ class KitViewSet(viewsets.GenericViewSet):
     def item(self, request: Request, pk: str, item_id: str) -> Response:
         item = self.get_item(item_id)
         data = self.parsed(KitItemChangeSerializer)
-        item = kits.kit_update_item(item=item, minutes=data.get("minutes"), note=data.get("note"))
+        item = item_rules.kit_update_item(
+            item=item, minutes=data.get("minutes"), note=data.get("note")
+        )
         return item_response(item)
 
     @extend_schema(
@@ -422,7 +429,7 @@ class KitViewSet(viewsets.GenericViewSet):
     )
     @item.mapping.delete
     def remove_item(self, request: Request, pk: str, item_id: str) -> Response:
-        kits.kit_remove_item(item=self.get_item(item_id))
+        item_rules.kit_remove_item(item=self.get_item(item_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -441,16 +448,16 @@ class KitViewSet(viewsets.GenericViewSet):
         item = self.get_item(item_id)
         choice = self.parsed(KitWordingSerializer)["choice"]
         if choice == "accept":
-            item = kits.kit_accept_change(item=item)
+            item = item_rules.kit_accept_change(item=item)
         else:
-            item = kits.kit_keep_wording(item=item)
+            item = item_rules.kit_keep_wording(item=item)
         return item_response(item)
 
 
 def order_problem(wanted: list[int], current: list[int]) -> str:
     """What is wrong with an order that is not exactly the kit's items, or "" if nothing.
 
-    Only explains: `kits.kit_set_order` enforces the rule itself, under the kit's lock.
+    Only explains: `item_rules.kit_set_order` enforces the rule itself, under the kit's lock.
     """
     listed = set(wanted)
     repeated = sorted(item_id for item_id, times in Counter(wanted).items() if times > 1)
@@ -468,143 +475,3 @@ def order_problem(wanted: list[int], current: list[int]) -> str:
         if ids
     ]
     return "List every item of this kit exactly once. " + " ".join(parts)
-
-
-# Downloads ------------------------------------------------------------------------------
-
-
-class DownloadRenderer(BaseRenderer):
-    """Stands for a download's file type in content negotiation; the view writes the file."""
-
-    charset = None
-
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):
-        return data
-
-
-class PdfRenderer(DownloadRenderer):
-    media_type, format = "application/pdf", "pdf"
-
-
-class MarkdownRenderer(DownloadRenderer):
-    media_type, format = "text/markdown", "md"
-
-
-class CsvRenderer(DownloadRenderer):
-    media_type, format = "text/csv", "csv"
-
-
-class PdfDownloadUnavailable(exceptions.APIException):
-    """This server cannot lay out PDFs: a 503 that points to the other downloads."""
-
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = (
-        "PDF downloads are not available on this server. The Markdown and CSV downloads still work."
-    )
-    default_code = "pdf_unavailable"
-
-
-def download_schema(fmt: str, media_type: str, what: str, extra: dict | None = None) -> Any:
-    """The schema of one download: its file type on success, JSON errors otherwise."""
-    disposition = OpenApiParameter(
-        "Content-Disposition",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        response=[200],
-        description=f'`attachment; filename="<kit title>.{fmt}"`',
-    )
-    errors = error_responses(401, 403, 404, 429, media_type="application/json")
-    errors[(406, "application/json")] = OpenApiResponse(
-        ErrorSerializer,
-        description=f"The `Accept` header rules out `{media_type}`, the only type offered.",
-    )
-    return extend_schema_view(
-        get=extend_schema(
-            operation_id=f"kits_download_{fmt}",
-            summary=f"Download a kit as {what}",
-            parameters=[KIT_ID, disposition],
-            responses={
-                (200, media_type): OpenApiResponse(
-                    OpenApiTypes.BINARY if fmt == "pdf" else OpenApiTypes.STR,
-                    description=f"The kit as {what}, with the wording it keeps.",
-                ),
-                **errors,
-                **(extra or {}),
-            },
-        )
-    )
-
-
-class KitDownloadView(GenericAPIView):
-    """A kit as a file. Whoever may read the kit may download it; errors are still JSON."""
-
-    permission_classes = [KitPermission]
-    fmt = ""
-
-    def get_queryset(self) -> QuerySet[Kit]:
-        return kits.kits_visible_to(self.request.user).select_related("role", "owner")
-
-    def get(self, request: Request, id: int) -> HttpResponse:
-        kit = get_object_or_404(self.get_queryset(), pk=id)
-        return kit_views.kit_export_file(kit, self.fmt)
-
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple:
-        try:
-            return super().perform_content_negotiation(request, force=force)
-        except exceptions.NotAcceptable as error:
-            media_type = self.renderer_classes[0].media_type
-            raise exceptions.NotAcceptable(
-                f"This download is offered only as {media_type}: send `Accept: {media_type}` "
-                "or `Accept: */*`."
-            ) from error
-
-    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if isinstance(response, Response):
-            # Only errors are DRF responses here (a download is a plain HttpResponse), and
-            # they are JSON whatever file type was asked for.
-            response.accepted_renderer = JSONRenderer()
-            response.accepted_media_type = JSONRenderer.media_type
-        return response
-
-
-@download_schema(
-    "pdf",
-    "application/pdf",
-    "a PDF",
-    extra={
-        (503, "application/json"): OpenApiResponse(
-            ErrorSerializer,
-            description="This server cannot make PDFs (its PDF libraries are missing).",
-        )
-    },
-)
-class KitPdfView(KitDownloadView):
-    """The print view of a kit as a PDF, laid out as the PDF page lays it out."""
-
-    renderer_classes = [PdfRenderer]
-    fmt = "pdf"
-
-    def get(self, request: Request, id: int) -> HttpResponse:
-        kit = get_object_or_404(self.get_queryset(), pk=id)
-        try:
-            pdf = kit_views.kit_pdf_bytes(request._request, kit)
-        except kit_views.PdfUnavailable as error:
-            raise PdfDownloadUnavailable() from error
-        return kit_views.kit_pdf_file(kit, pdf)
-
-
-@download_schema("md", "text/markdown", "Markdown")
-class KitMarkdownView(KitDownloadView):
-    """A kit as a Markdown document an interviewer can paste anywhere."""
-
-    renderer_classes = [MarkdownRenderer]
-    fmt = "md"
-
-
-@download_schema("csv", "text/csv", "CSV")
-class KitCsvView(KitDownloadView):
-    """A kit as CSV, one row per question; cells a spreadsheet would run are neutralised."""
-
-    renderer_classes = [CsvRenderer]
-    fmt = "csv"

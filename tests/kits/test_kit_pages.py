@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from pypdf import PdfReader
 
-from questions import kit_views, kits
+from questions.kits import balance, exports, item_rules, queries, rules
 from questions.models import Competency, Kit, Question, Role
 from questions.scorecards.models import RatingScale
 from tests.helpers import anchored_kit, fill
@@ -30,7 +30,7 @@ def body(response) -> str:
 
 
 def order(kit: Kit) -> list[str]:
-    return [item.question.slug for item in kits.kit_items(kit)]
+    return [item.question.slug for item in queries.kit_items(kit)]
 
 
 class TestNavigation:
@@ -45,10 +45,10 @@ class TestMyKits:
     def test_it_lists_my_kits_with_counts_time_and_flags(
         self, owner_client, kit, pricing_question, colleague
     ):
-        kits.kit_create(owner=colleague, title="Colin's secret kit")
+        rules.kit_create(owner=colleague, title="Colin's secret kit")
         pricing_question.text = "Changed."
         pricing_question.save()
-        kits.kit_share(kit=kit)
+        rules.kit_share(kit=kit)
         page = body(owner_client.get("/kits/"))
         assert "Ops manager first interview" in page
         assert "2 questions" in page
@@ -58,8 +58,8 @@ class TestMyKits:
         assert "Colin" not in page
 
     def test_archived_kits_have_their_own_tab(self, owner_client, kit, owner):
-        kits.kit_create(owner=owner, title="Still in use")
-        kits.kit_archive(kit=kit)
+        rules.kit_create(owner=owner, title="Still in use")
+        rules.kit_archive(kit=kit)
         in_use = body(owner_client.get("/kits/"))
         assert "Still in use" in in_use and kit.title not in in_use
         archived = body(owner_client.get("/kits/?archived=1"))
@@ -69,7 +69,7 @@ class TestMyKits:
         assert "You have no kits yet" in body(owner_client.get("/kits/"))
 
     def test_over_budget_kits_are_flagged(self, owner_client, kit):
-        kits.kit_update_item(item=kit.items.first(), minutes=60)
+        item_rules.kit_update_item(item=kit.items.first(), minutes=60)
         assert "over budget" in body(owner_client.get("/kits/"))
 
     @pytest.mark.parametrize("size", [5, 60])
@@ -233,7 +233,7 @@ class TestBuilder:
     def test_query_count_does_not_grow_with_the_kit(
         self, owner_client, owner, strategy, django_assert_max_num_queries, size
     ):
-        kit = kits.kit_create(owner=owner, title="Big")
+        kit = rules.kit_create(owner=owner, title="Big")
         fill(kit, strategy, size)
         # session, user, 2 x permissions, kit, items, chosen competencies, competencies,
         # bank count, bank page, bank filter choices (competencies, roles)
@@ -359,7 +359,7 @@ class TestAddAndRemove:
         assert owner_client.post(url(kit, f"items/{item.pk}/remove/")).status_code == 404
 
     def test_an_item_of_another_kit_is_a_404(self, owner_client, kit, owner, strategy):
-        other = kits.kit_create(owner=owner, title="Other")
+        other = rules.kit_create(owner=owner, title="Other")
         fill(other, strategy, 1)
         item = other.items.get()
         assert owner_client.post(url(kit, f"items/{item.pk}/remove/")).status_code == 404
@@ -620,8 +620,8 @@ class TestKitActions:
 
 class TestInterviewerAndPrint:
     def test_the_interviewer_view_has_everything_for_the_room(self, owner_client, kit):
-        kits.kit_update(kit=kit, notes="Focus on evidence, not hypotheticals.")
-        kits.kit_update_item(item=kit.items.get(position=2), note="Ask about the outcome.")
+        rules.kit_update(kit=kit, notes="Focus on evidence, not hypotheticals.")
+        item_rules.kit_update_item(item=kit.items.get(position=2), note="Ask about the outcome.")
         page = body(owner_client.get(url(kit, "view/")))
         item = kit.items.get(position=1)
         for text in [
@@ -704,7 +704,7 @@ class TestInterviewerAndPrint:
 
     def test_the_journey_kit_prints_on_three_pages_anchors_and_all(self, rf, owner, seed_bank):
         wanted = Competency.objects.filter(slug__in=["strategy", "data-analysis", "leadership"])
-        kit = kits.kit_create_from_role(
+        kit = balance.kit_create_from_role(
             owner=owner,
             role=Role.objects.get(),
             target_minutes=45,
@@ -715,7 +715,7 @@ class TestInterviewerAndPrint:
         request.user = owner
         assert kit.items.count() == 6
         assert sum(bool(item.pinned_anchors) for item in kit.items.all()) == 2
-        assert len(kit_views.kit_pdf_document(request, kit).pages) == 3
+        assert len(exports.kit_pdf_document(request, kit).pages) == 3
 
     def test_the_pdf_is_set_in_its_own_font_whatever_the_machine_has(self, owner_client, kit):
         reader = PdfReader(io.BytesIO(owner_client.get(url(kit, "kit.pdf")).content))
@@ -733,8 +733,8 @@ class TestInterviewerAndPrint:
         assert body(response).startswith("# Ops manager first interview")
 
     def test_csv_export_neutralises_formulas(self, owner_client, kit):
-        kits.kit_update_item(item=kit.items.get(position=1), note="=cmd|' /C calc'!A0")
-        kits.kit_update_item(item=kit.items.get(position=2), note="@SUM(1+1)")
+        item_rules.kit_update_item(item=kit.items.get(position=1), note="=cmd|' /C calc'!A0")
+        item_rules.kit_update_item(item=kit.items.get(position=2), note="@SUM(1+1)")
         response = owner_client.get(url(kit, "kit.csv"))
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -783,7 +783,7 @@ class TestSharing:
         assert client.get("/kits/shared/guess/").status_code == 404
 
     def test_recruiters_can_read_a_shared_kit(self, recruiter_client, kit):
-        token = kits.kit_share(kit=kit).share_token
+        token = rules.kit_share(kit=kit).share_token
         assert recruiter_client.get(f"/kits/shared/{token}/").status_code == 200
 
 
@@ -809,8 +809,8 @@ CHANGES = [
 def fill_in(text: str, kit: Kit, spare: Question) -> str:
     undo = ""
     if "{undo}" in text:  # the spare question, added and removed
-        undo = kits.removal_token(
-            kits.kit_remove_item(item=kits.kit_add_question(kit=kit, question=spare))
+        undo = item_rules.removal_token(
+            item_rules.kit_remove_item(item=item_rules.kit_add_question(kit=kit, question=spare))
         )
     return text.format(item=kit.items.get(position=1).pk, spare=spare.slug, undo=undo)
 
@@ -896,9 +896,9 @@ def test_concurrent_requests_never_duplicate_lose_or_gap(restore_migrated_groups
         Question(slug=f"busy-{n}", text=f"Busy question {n}?", guidance="G.", competency=strategy)
         for n in range(10)
     )
-    kit = kits.kit_create(owner=owner, title="Busy")
+    kit = rules.kit_create(owner=owner, title="Busy")
     for question in questions[:5]:
-        kits.kit_add_question(kit=kit, question=question)
+        item_rules.kit_add_question(kit=kit, question=question)
     items = list(kit.items.order_by("position"))
     tabs = [Client() for _ in range(12)]
     for tab in tabs:
