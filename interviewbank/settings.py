@@ -382,7 +382,7 @@ AXES_CLIENT_IP_CALLABLE = "interviewbank.auth.client_ip"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # The admin's import keeps the uploaded file between its preview and its confirmation,
 # which may reach another server: so in the database, not a temporary folder.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "questions.importing.DatabaseImportStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "questions.curation.importing.DatabaseImportStorage"
 
 # Cached pages, search results and API throttle counts. Without REDIS_URL each process has
 # its own small cache: right for one server, and tests need no Redis.

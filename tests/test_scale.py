@@ -19,9 +19,9 @@ from django.test.utils import CaptureQueriesContext
 
 from interviewbank.auth import issue_token
 from interviewbank.routers import PIN_COOKIE, replica_reads
-from questions.admin import QuestionAdmin
 from questions.caching import bank_version
-from questions.importing import DatabaseImportStorage
+from questions.curation.admin import QuestionAdmin
+from questions.curation.importing import DatabaseImportStorage
 from questions.kits import item_rules, rules
 from questions.models import Competency, Kit, Question, Role
 from questions.search import question_search

@@ -7,7 +7,7 @@ a superuser may delete a candidate (and with them their scorecards) when asked t
 from django.contrib import admin
 from django.http import HttpRequest
 
-from questions.admin import HistoryAdmin
+from questions.curation.history import HistoryAdmin
 from questions.scorecards.models import Candidate, Loop, LoopInterview, RatingScale, Scorecard
 
 SCALE_HELP = (

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError, CommandParser
 
-from questions.importing import (
+from questions.curation.importing import (
     PageError,
     competency_per_question,
     diff_as_text,

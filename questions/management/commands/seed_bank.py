@@ -1,7 +1,7 @@
 from django.core.management import BaseCommand, call_command
 
 from questions import meaning
-from questions.history import history_record_loaded
+from questions.curation.history import history_record_loaded
 from questions.models import Question
 
 # Rating scales are the project's own additions (marked so), not from the source page.

@@ -1,4 +1,5 @@
-"""The bank's history: readable differences between versions, and versions for loaded data.
+"""The bank's history: readable differences between versions, versions for loaded data,
+and the admin's History page (`HistoryAdmin`) that shows and restores them.
 
 Every save of a Question, Competency or Role keeps a version (django-simple-history). Loading
 fixtures saves rows "raw", which records nothing, so `history_record_loaded()` adds the
@@ -10,9 +11,14 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from django.db import models
+from django.forms import ModelForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import formats as date_formats
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
+from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelDelta
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -105,3 +111,52 @@ def history_record_loaded(*, reason: str) -> int:
         history.bulk_history_create(changed, update=True, default_change_reason=reason)
         added += len(new) + len(changed)
     return added
+
+
+def _is_id(value: str) -> bool:
+    """Whether an address part can be a row's id (a bigint)."""
+    return value.isascii() and value.isdigit() and int(value) < 2**63
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """An admin whose History page lists every version with a word-level difference, and
+    restores any version ("Revert"), noting which one in the new version's reason."""
+
+    object_history_template = "admin/questions/object_history.html"
+    object_history_list_template = "admin/questions/object_history_list.html"
+    history_list_per_page = 50
+
+    def get_historical_record_context_helper(
+        self, request: HttpRequest, historical_record: Any
+    ) -> HistoricalRecordContextHelper:
+        return VersionChanges(self.model, historical_record)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        if not _is_id(object_id):
+            raise Http404("No such item.")
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        # A mistyped address is a 404, not a crash on a non-numeric id.
+        if not (_is_id(object_id) and _is_id(version_id)):
+            raise Http404("No such version.")
+        version = self.model.history.filter(id=object_id, history_id=version_id).first()
+        if version is None:
+            raise Http404("No such version.")
+        request.restoring_version = version
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        version = getattr(request, "restoring_version", None)
+        if version is not None:
+            when = date_formats.date_format(localtime(version.history_date), "DATETIME_FORMAT")
+            obj._change_reason = f"Restored the version of {when}"[:100]
+        super().save_model(request, obj, form, change)

@@ -2,14 +2,14 @@
 
 import pytest
 
-from questions.models import Question
-from questions.quality import (
+from questions.curation.quality import (
     is_leading,
     is_yes_no,
     protected_characteristics,
     similar_questions,
     wording_warnings,
 )
+from questions.models import Question
 from tests.helpers import NO_RATING_SCALE
 
 

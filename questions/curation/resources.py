@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from import_export import fields, resources, widgets
 
-from questions.history import word_diff
+from questions.curation.history import word_diff
 from questions.models import Competency, Level, Question, QuestionType, Role, unique_question_slug
 
 MINUTES_RANGE = (1, 120)

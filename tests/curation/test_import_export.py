@@ -12,7 +12,7 @@ import tablib
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from questions.importing import import_rows
+from questions.curation.importing import import_rows
 from questions.models import Competency, ImportUpload, Question
 
 pytestmark = pytest.mark.django_db

@@ -21,8 +21,8 @@ from django.utils.safestring import SafeString
 from import_export.results import Result, RowResult
 from import_export.tmp_storages import BaseStorage
 
+from questions.curation.resources import QuestionResource, error_columns, find_question
 from questions.models import ImportUpload, Role
-from questions.resources import QuestionResource, error_columns, find_question
 
 # Lines that are sentences yet still page furniture; compared ignoring case.
 KNOWN_CHROME = {"save as pdf", "save as pdf.", "advertisement", "share this page."}

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from questions.importing import PageError, competency_per_question, parse_question_page
+from questions.curation.importing import PageError, competency_per_question, parse_question_page
 from questions.models import Question, Role
 
 SEED_PAGE = (

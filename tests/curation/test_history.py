@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from questions.history import history_record_loaded, word_diff
+from questions.curation.history import history_record_loaded, word_diff
 from questions.models import Competency, Question, Role
 from tests.helpers import question_form, token_client
 
