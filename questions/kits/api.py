@@ -15,7 +15,6 @@ from collections import Counter
 from functools import cached_property
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -312,15 +311,9 @@ class KitViewSet(viewsets.GenericViewSet):
         role = data.get("role", kit.role)
         target_minutes = data.get("target_minutes", kit.target_minutes)
         competencies = data.get("competencies", list(kit.competencies.all()))
-        proposal = balance.kit_balance(
-            role=role, target_minutes=target_minutes, competencies=competencies
+        kit, _ = balance.kit_rebalance(
+            kit=kit, role=role, target_minutes=target_minutes, competencies=competencies
         )
-        # One change: the kit never keeps new settings without the questions they chose.
-        with transaction.atomic():
-            kit = rules.kit_update(
-                kit=kit, role=role, target_minutes=target_minutes, competencies=competencies
-            )
-            item_rules.kit_replace_questions(kit=kit, questions=proposal)
         return self.kit_response(kit)
 
     @extend_schema(

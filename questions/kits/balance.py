@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 
 from questions.kits.item_rules import kit_replace_questions
-from questions.kits.rules import DEFAULT_TARGET_MINUTES, KIT_QUESTIONS_MAX, kit_create
+from questions.kits.rules import DEFAULT_TARGET_MINUTES, KIT_QUESTIONS_MAX, kit_create, kit_update
 from questions.models import (
     Competency,
     Kit,
@@ -42,6 +42,24 @@ def kit_create_from_role(
         questions = kit_balance(role=role, target_minutes=target_minutes, competencies=competencies)
         kit_replace_questions(kit=kit, questions=questions)
     return kit
+
+
+def kit_rebalance(
+    *,
+    kit: Kit,
+    role: Role | None,
+    target_minutes: int,
+    competencies: Sequence[Competency],
+) -> tuple[Kit, list[Question]]:
+    """Give a kit new balance settings and the questions they choose, as one change: a kit
+    never keeps new settings without their questions, nor the reverse."""
+    proposal = kit_balance(role=role, target_minutes=target_minutes, competencies=competencies)
+    with transaction.atomic():
+        kit = kit_update(
+            kit=kit, role=role, target_minutes=target_minutes, competencies=competencies
+        )
+        kit_replace_questions(kit=kit, questions=proposal)
+    return kit, proposal
 
 
 def kit_balance(

@@ -23,7 +23,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from questions.counting import CappedPaginator
-from questions.kits import balance, item_rules, queries, rules
+from questions.kits import balance, queries, rules
 from questions.kits.access import kit_builder_required, own_kit, readable_kit
 from questions.kits.forms import (
     BalanceForm,
@@ -296,13 +296,12 @@ def kit_balance(request: HttpRequest, code) -> HttpResponse:
         )
         if request.method == "POST":
             try:
-                rules.kit_update(
+                kit, proposal = balance.kit_rebalance(
                     kit=kit,
                     role=inputs["role"],
                     target_minutes=inputs["target_minutes"],
                     competencies=inputs["competencies"],
                 )
-                item_rules.kit_replace_questions(kit=kit, questions=proposal)
             except rules.KitError as error:
                 messages.error(request, error.message)
             else:

@@ -507,6 +507,24 @@ class TestBalance:
         assert {item["competency"] for item in body["items"]} == set(wanted)
         assert body["summary"]["total_minutes"] <= 24
 
+    def test_a_failure_in_the_second_write_leaves_the_kit_as_it_was(
+        self, owner_api, kit, seed_bank, monkeypatch
+    ):
+        def fail(**kwargs):
+            raise rules.KitError("The questions could not be saved.")
+
+        monkeypatch.setattr(balance, "kit_replace_questions", fail)
+        before = (kit.role, kit.target_minutes, list(kit.competencies.all()))
+        items_before = list(kit.items.values_list("question_id", flat=True))
+        response = send(
+            owner_api, "post", kit_path(kit, "balance/"), {"target_minutes": 60, "role": None}
+        )
+        assert response.status_code == 400
+        assert "could not be saved" in response.json()["detail"]
+        kit.refresh_from_db()
+        assert (kit.role, kit.target_minutes, list(kit.competencies.all())) == before
+        assert list(kit.items.values_list("question_id", flat=True)) == items_before
+
     def test_left_out_settings_are_the_kits(self, owner_api, kit, pricing_question):
         body = send(owner_api, "post", kit_path(kit, "balance/"), {}).json()
         assert (body["role"], body["target_minutes"]) == ("ops-manager", 30)

@@ -562,6 +562,25 @@ class TestBalancePage:
             "leadership",
         ]
 
+    def test_a_failure_in_the_second_write_leaves_the_kit_as_it_was(
+        self, owner_client, kit, seed_bank, monkeypatch
+    ):
+        def fail(**kwargs):
+            raise rules.KitError("The questions could not be saved.")
+
+        monkeypatch.setattr(balance, "kit_replace_questions", fail)
+        before = (kit.role, kit.target_minutes, list(kit.competencies.all()))
+        items_before = list(kit.items.values_list("question_id", flat=True))
+        response = owner_client.post(
+            url(kit, "balance/"),
+            {"role": "", "target_minutes": "60", "competencies": ["strategy"]},
+        )
+        assert response.status_code == 200
+        assert "The questions could not be saved." in body(response)
+        kit.refresh_from_db()
+        assert (kit.role, kit.target_minutes, list(kit.competencies.all())) == before
+        assert list(kit.items.values_list("question_id", flat=True)) == items_before
+
     def test_it_starts_from_the_kit_settings(self, owner_client, kit):
         page = body(owner_client.get(url(kit, "balance/")))
         assert 'value="30"' in page
