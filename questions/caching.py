@@ -1,7 +1,7 @@
 """What browsing and search keep in the cache, and how they know it is still current.
 
 Every key holds the bank version: a number in the database (table
-`questions_bank_version`, see migration 0006) that triggers change in the same transaction
+`questions_bank_version`, see migration 0007) that triggers change in the same transaction
 as any change to questions, their roles, competencies or roles — whether it comes from the
 admin, an import, loaddata, the API or raw SQL. A change therefore makes every cached piece
 stale at once, with no signals and no list of places to remember; old entries simply expire.

@@ -433,7 +433,7 @@ class KitItem(models.Model):
 class SearchTerm(models.Model):
     """A distinct word of the bank's active questions, for correcting typos in searches.
 
-    Written only by database triggers on the question table (see migration 0003), so it
+    Written only by database triggers on the question table (see migration 0005), so it
     stays right however questions change: saves, bulk updates, fixture loads, raw SQL.
     """
 

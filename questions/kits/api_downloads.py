@@ -19,9 +19,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from questions.api import (
-    error_responses,
-)
+from questions.api import error_responses
 from questions.kits import exports, queries
 from questions.kits.api import KIT_ID, KitPermission
 from questions.models import Kit

@@ -14,11 +14,7 @@ from django.utils.text import slugify
 
 from questions import caching
 from questions.kits import queries
-from questions.kits.queries import RECOMMENDATIONS, kit_items, kit_sections, kit_summary
-from questions.models import (
-    Kit,
-    KitItem,
-)
+from questions.models import Kit, KitItem
 from questions.pdf import pdf_document, pdf_download
 from questions.scorecards.models import RATING_SCALE
 from questions.spreadsheets import neutralised
@@ -36,7 +32,7 @@ CSV_HEADER = [
 
 def kit_csv(kit: Kit, items: Sequence[KitItem] | None = None) -> str:
     """The kit as CSV, one row per question in order, with the pinned wording."""
-    items = list(kit_items(kit)) if items is None else items
+    items = list(queries.kit_items(kit)) if items is None else items
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
@@ -65,8 +61,8 @@ def _md(text: str) -> str:
 
 def kit_markdown(kit: Kit, items: Sequence[KitItem] | None = None) -> str:
     """The kit as a Markdown document an interviewer can paste anywhere."""
-    items = list(kit_items(kit)) if items is None else items
-    summary = kit_summary(kit, items)
+    items = list(queries.kit_items(kit)) if items is None else items
+    summary = queries.kit_summary(kit, items)
     lines = [f"# {_md(kit.title)}", ""]
     facts = [f"{summary.count} questions", f"{summary.total_minutes} of {kit.target_minutes} min"]
     if kit.role:
@@ -77,7 +73,7 @@ def kit_markdown(kit: Kit, items: Sequence[KitItem] | None = None) -> str:
     lines += ["## Rating scale", ""]
     lines += [f"- **{score} {name}**: {text}" for score, name, text in RATING_SCALE]
     lines.append("")
-    for section in kit_sections(kit, items):
+    for section in queries.kit_sections(kit, items):
         lines += [f"## {_md(section.competency.name)}", ""]
         for item in section.items:
             retired = " (retired from the bank)" if item.is_retired else ""
@@ -100,7 +96,7 @@ def kit_markdown(kit: Kit, items: Sequence[KitItem] | None = None) -> str:
                 lines.append("")
             levels = " · ".join(str(level) for level, _, _ in RATING_SCALE)
             lines += [f"Rating: {levels}", "", "Notes:", ""]
-    lines += ["## Overall recommendation", "", " · ".join(RECOMMENDATIONS), ""]
+    lines += ["## Overall recommendation", "", " · ".join(queries.RECOMMENDATIONS), ""]
     return "\n".join(lines)
 
 

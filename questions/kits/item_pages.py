@@ -13,10 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from questions.kits import item_rules, rules
 from questions.kits.access import own_item, own_kit
-from questions.kits.forms import (
-    KitItemForm,
-    MoveForm,
-)
+from questions.kits.forms import KitItemForm, MoveForm
 from questions.kits.pages import UNDO_SESSION_KEY, builder_context
 from questions.models import Kit, KitItem, Question
 

@@ -12,11 +12,7 @@ from django.db.models import F
 
 from questions.kits.queries import anchors_of
 from questions.kits.rules import KitError, check_minutes, check_room, check_valid, locked, touch
-from questions.models import (
-    Kit,
-    KitItem,
-    Question,
-)
+from questions.models import Kit, KitItem, Question
 
 # How long after removing a question "Undo" can put it back.
 UNDO_REMOVAL_SECONDS = 15 * 60

@@ -10,7 +10,7 @@ from questions.curation.importing import PageError, competency_per_question, par
 from questions.models import Question, Role
 
 SEED_PAGE = (
-    Path(__file__).resolve().parent.parent
+    Path(__file__).resolve().parents[2]
     / "fixtures"
     / "source"
     / "e-commerce-operations-manager.txt"
