@@ -823,13 +823,22 @@ class TestAccess:
         from django.urls import get_resolver
 
         covered = {path for path, _ in ACCESS} | {path for path, _ in KIT_CHANGES}
-        kit_routes = [
-            str(pattern.pattern)
+
+        def routes(patterns, prefix=""):
+            for pattern in patterns:
+                if hasattr(pattern, "url_patterns"):  # an include
+                    yield from routes(pattern.url_patterns, prefix + str(pattern.pattern))
+                else:
+                    yield prefix + str(pattern.pattern)
+
+        [questions] = [
+            pattern
             for pattern in get_resolver().url_patterns
             if getattr(pattern, "namespace", None) == "questions"
-            for pattern in pattern.url_patterns
         ]
-        kit_routes = [route for route in kit_routes if route.startswith("kits/")]
+        kit_routes = [
+            route for route in routes(questions.url_patterns) if route.startswith("kits/")
+        ]
         assert kit_routes
         for route in kit_routes:
             pattern = re.sub(r"<[^>]+>", "[^/]+", route)
