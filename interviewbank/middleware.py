@@ -72,7 +72,7 @@ class MalformedInputMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path or len(request.path) > MAX_PATH_LENGTH:
-            from questions.api import not_found
+            from questions.api.errors import not_found
 
             return not_found(request)
         try:
@@ -112,7 +112,7 @@ FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:
     """A 400 with its reason: JSON for the API, else the site's 400 page."""
     if request.path.startswith("/api/"):
-        from questions.api import error_body
+        from questions.api.errors import error_body
 
         return JsonResponse(error_body(message, "bad_request"), status=400)
     # Rendered without the request: its context processors read the very input refused here.
@@ -167,7 +167,7 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
     exception = sys.exception()
     if isinstance(exception, DATABASE_UNAVAILABLE):
         return database_unavailable(request, exception, logged=True)
-    from questions.api import server_error as bank_server_error
+    from questions.api.errors import server_error as bank_server_error
 
     return bank_server_error(request)
 

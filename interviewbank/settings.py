@@ -217,10 +217,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["questions.parsers.SafeJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["questions.api.parsers.SafeJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "questions.throttles.AnonThrottle",
-        "questions.throttles.UserThrottle",
+        "questions.api.throttles.AnonThrottle",
+        "questions.api.throttles.UserThrottle",
     ],
     # Counted in the cache: per process with the default local-memory cache.
     "DEFAULT_THROTTLE_RATES": {
@@ -230,7 +230,7 @@ REST_FRAMEWORK = {
         "shared_kit": os.environ.get("SHARED_KIT_THROTTLE", "60/minute"),
         "shared_kit_pdf": os.environ.get("SHARED_KIT_PDF_THROTTLE", "10/minute"),
     },
-    "EXCEPTION_HANDLER": "questions.api.api_exception_handler",
+    "EXCEPTION_HANDLER": "questions.api.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 

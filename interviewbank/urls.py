@@ -35,7 +35,7 @@ urlpatterns = [
     path("", include("questions.urls")),
     path("accounts/", include(account_patterns)),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("questions.api_urls")),
+    path("api/v1/", include("questions.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
@@ -51,5 +51,5 @@ urlpatterns = [
 
 # JSON errors under /api/, the site's own pages elsewhere; a database outage that surfaces
 # outside a view still gets the 503 page rather than the 500 one.
-handler404 = "questions.api.not_found"
+handler404 = "questions.api.errors.not_found"
 handler500 = "interviewbank.middleware.server_error"

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from questions.api import BankPagination
+from questions.api.pagination import BankPagination
 from questions.models import Competency, Question, Role
 from tests.helpers import assert_error, make_questions, token_client
 
@@ -646,7 +646,7 @@ class TestErrors:
         assert_error(response, 406, "not_acceptable")
 
     def test_a_server_error_under_the_api_is_json(self, rf):
-        from questions.api import server_error
+        from questions.api.errors import server_error
 
         response = server_error(rf.get("/api/v1/questions/"))
         assert response.status_code == 500

@@ -1,16 +1,16 @@
-"""Editors' writes to the bank (questions/bank.py), as the API and imports call them."""
+"""Editors' writes to the bank (questions/bank/rules.py), as the API and imports call them."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from questions import bank
+from questions.bank import rules
 from questions.models import Question
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_adds_a_question_with_a_slug_and_its_roles(strategy, ops_manager):
-    question = bank.question_create(
+    question = rules.question_create(
         text="Which metric would you drop first?",
         guidance="Knows which numbers matter.",
         competency=strategy,
@@ -22,7 +22,7 @@ def test_it_adds_a_question_with_a_slug_and_its_roles(strategy, ops_manager):
 
 def test_it_reports_table_rules_against_their_fields(pricing_question):
     with pytest.raises(ValidationError) as caught:
-        bank.question_create(
+        rules.question_create(
             text=pricing_question.text.title(),
             guidance="Same question, other case.",
             competency=pricing_question.competency,
@@ -36,9 +36,9 @@ def test_it_reports_table_rules_against_their_fields(pricing_question):
 
 def test_a_clash_that_slips_past_the_check_is_still_a_field_error(pricing_question, monkeypatch):
     # Another writer saves the same text between our check and our insert.
-    monkeypatch.setattr(bank, "question_clean", lambda question: None)
+    monkeypatch.setattr(rules, "question_clean", lambda question: None)
     with pytest.raises(ValidationError) as caught:
-        bank.question_create(
+        rules.question_create(
             text=pricing_question.text.upper(),
             guidance="Raced.",
             competency=pricing_question.competency,
@@ -50,7 +50,7 @@ def test_a_clash_that_slips_past_the_check_is_still_a_field_error(pricing_questi
 
 
 def test_a_change_leaves_roles_alone_unless_given(pricing_question, ops_manager):
-    bank.question_update(question=pricing_question, is_active=False)
+    rules.question_update(question=pricing_question, is_active=False)
     pricing_question.refresh_from_db()
     assert pricing_question.is_active is False
     assert list(pricing_question.roles.all()) == [ops_manager]
@@ -58,4 +58,4 @@ def test_a_change_leaves_roles_alone_unless_given(pricing_question, ops_manager)
 
 def test_it_refuses_fields_a_question_does_not_have(pricing_question):
     with pytest.raises(TypeError):
-        bank.question_update(question=pricing_question, slug="renamed")
+        rules.question_update(question=pricing_question, slug="renamed")

@@ -26,13 +26,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from questions.api import (
-    LIST_ERRORS,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    BankPagination,
-    error_responses,
-)
+from questions.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, error_responses
+from questions.api.pagination import BankPagination
 from questions.filters import KitApiFilter
 from questions.kits import balance, item_rules, queries, rules
 from questions.kits.serializers import (

@@ -19,12 +19,11 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from questions.api import error_responses
+from questions.api.errors import ErrorSerializer, error_responses
 from questions.kits import exports, queries
 from questions.kits.api import KIT_ID, KitPermission
 from questions.models import Kit
 from questions.pdf import PdfUnavailable
-from questions.serializers import ErrorSerializer
 
 
 class DownloadRenderer(BaseRenderer):

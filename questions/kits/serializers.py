@@ -11,6 +11,12 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from questions.api.fields import (
+    SlugChoiceField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+)
 from questions.kits import queries, rules
 from questions.models import (
     KIT_ITEM_MINUTES_MAX,
@@ -22,12 +28,6 @@ from questions.models import (
     KitItem,
     Question,
     Role,
-)
-from questions.serializers import (
-    SlugChoiceField,
-    StrictBooleanField,
-    StrictCharField,
-    StrictIntegerField,
 )
 
 MINUTES_MESSAGE = f"Minutes must be between {KIT_ITEM_MINUTES_MIN} and {KIT_ITEM_MINUTES_MAX}."

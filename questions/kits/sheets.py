@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from questions.api.throttles import SharedKitPdfThrottle, SharedKitThrottle, throttled
 from questions.kits import queries
 from questions.kits.access import readable_kit
 from questions.kits.exports import (
@@ -20,7 +21,6 @@ from questions.kits.exports import (
 )
 from questions.models import Kit
 from questions.pdf import PdfUnavailable, pdf_unavailable
-from questions.throttles import SharedKitPdfThrottle, SharedKitThrottle, throttled
 
 
 @require_GET

@@ -28,7 +28,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from questions.api import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, BankPagination, error_responses
+from questions.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, error_responses
+from questions.api.pagination import BankPagination
 from questions.scorecards import rules
 from questions.scorecards.debrief import debrief
 from questions.scorecards.models import Candidate, Loop, LoopInterview, Rating, Scorecard

@@ -11,6 +11,12 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from questions.api.fields import (
+    SlugChoiceField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+)
 from questions.models import Competency, Kit, Role
 from questions.scorecards import rules
 from questions.scorecards.forms import interviewer_choices
@@ -22,12 +28,6 @@ from questions.scorecards.models import (
     Rating,
     Recommendation,
     Scorecard,
-)
-from questions.serializers import (
-    SlugChoiceField,
-    StrictBooleanField,
-    StrictCharField,
-    StrictIntegerField,
 )
 
 ID_MAX = 2**63 - 1

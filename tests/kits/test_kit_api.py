@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from questions import bank
-from questions.api import api_exception_handler
+from questions.api.errors import api_exception_handler
+from questions.bank import rules as bank_rules
 from questions.kits import balance, exports, item_rules, rules
 from questions.kits.rules import KitError
 from questions.models import Competency, Kit, KitItem, Question, Role
@@ -232,7 +232,9 @@ class TestKitRead:
         self, owner_api, kit, pricing_question
     ):
         old_text = pricing_question.text
-        bank.question_update(question=pricing_question, text="How would you price a new line?")
+        bank_rules.question_update(
+            question=pricing_question, text="How would you price a new line?"
+        )
         item = owner_api.get(kit_path(kit)).json()["items"][0]
         assert item["text"] == old_text
         assert item["changed_in_bank"] is True
@@ -740,7 +742,7 @@ class TestOrder:
 class TestWording:
     @pytest.fixture
     def rewritten(self, kit, pricing_question) -> KitItem:
-        bank.question_update(
+        bank_rules.question_update(
             question=pricing_question,
             text="How would you price a new product line?",
             guidance="Margins, competitors, willingness to pay, and a test.",

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from questions import api
+from questions.bank import api as bank_api
 from questions.kits import api as kit_api
 from questions.kits import api_downloads
 from questions.scorecards import api as scorecard_api
@@ -11,9 +11,9 @@ from questions.scorecards import api as scorecard_api
 app_name = "api"
 
 router = SimpleRouter()
-router.register("questions", api.QuestionViewSet, basename="question")
-router.register("competencies", api.CompetencyViewSet, basename="competency")
-router.register("roles", api.RoleViewSet, basename="role")
+router.register("questions", bank_api.QuestionViewSet, basename="question")
+router.register("competencies", bank_api.CompetencyViewSet, basename="competency")
+router.register("roles", bank_api.RoleViewSet, basename="role")
 router.register("kits", kit_api.KitViewSet, basename="kit")
 router.register("loops", scorecard_api.LoopViewSet, basename="loop")
 router.register("candidates", scorecard_api.CandidateViewSet, basename="candidate")

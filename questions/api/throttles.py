@@ -1,6 +1,6 @@
 """How often the API and the signed-out kit pages answer one client.
 
-Kept apart from questions.api: DRF imports throttle classes while its own views module is
+Kept apart from the viewsets: DRF imports throttle classes while its own views module is
 still loading, so this module must not import views.
 """
 
