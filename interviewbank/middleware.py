@@ -64,7 +64,7 @@ class MalformedInputMiddleware:
       out of range) that got past a form or serializer: 400, and the transaction it was in
       is rolled back. Forms and serializers answer first where they can, naming the field.
 
-    JSON bodies nested too deeply get their 400 from the API's parser (questions.parsers).
+    JSON bodies nested too deeply get their 400 from the API's parser (questions.api.parsers).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -226,7 +226,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
         "user": os.environ.get("API_THROTTLE_USER", "600/minute"),
-        # Signed-out kit pages (questions.throttles), per client address.
+        # Signed-out kit pages (questions.api.throttles), per client address.
         "shared_kit": os.environ.get("SHARED_KIT_THROTTLE", "60/minute"),
         "shared_kit_pdf": os.environ.get("SHARED_KIT_PDF_THROTTLE", "10/minute"),
     },

@@ -35,7 +35,7 @@ def test_it_counts_queries_and_hands_over_a_signed_in_session(measured):
 
 
 def test_it_times_the_pdf_of_a_kit_at_the_maximum_size_and_leaves_nothing(measured):
-    from questions.kits import KIT_QUESTIONS_MAX
+    from questions.kits.rules import KIT_QUESTIONS_MAX
     from questions.models import Kit
 
     pdf = measured["kit_pdf"]
