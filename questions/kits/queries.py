@@ -63,6 +63,16 @@ def anchors_of(question_ids) -> dict[int, list[str]]:
     }
 
 
+# Why a signed-in person is refused kit building, the same on pages and in the API.
+CANNOT_BUILD = (
+    "Your account can open kits shared with you but cannot build kits. "
+    "Ask an admin to add you to the Hiring manager group."
+)
+NO_LONGER_BUILDS = (
+    "Your account can no longer change kits. Ask an admin to add you to the Hiring manager group."
+)
+
+
 def can_build_kits(user) -> bool:
     """Hiring managers (and superusers) build kits; everyone else may only read shared ones."""
     return user.has_perm("questions.add_kit")
