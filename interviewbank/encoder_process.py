@@ -1,4 +1,4 @@
-"""The sentence encoder process `make serve` runs beside its workers (questions/encoder.py).
+"""The sentence encoder process `make serve` runs beside its workers (questions/search/encoder.py).
 
 Started by gunicorn's master before the workers fork, so they inherit the socket's path in
 their environment; stopped when the master exits.
@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from questions import embeddings
-from questions.encoder import ENCODER_SOCKET_ENV
+from questions.search import embeddings
+from questions.search.encoder import ENCODER_SOCKET_ENV
 
 # Loading the model takes about a second; a slow disk may take longer.
 READY_WITHIN_SECONDS = 60
@@ -32,7 +32,7 @@ def start(log) -> None:
     _folder = tempfile.mkdtemp(prefix="interviewbank-encoder-")
     path = Path(_folder) / "encoder.sock"
     _process = subprocess.Popen(
-        [sys.executable, "-m", "questions.encoder", str(path)],
+        [sys.executable, "-m", "questions.search.encoder", str(path)],
         env={**os.environ, "OPENBLAS_NUM_THREADS": "1"},
     )
     deadline = time.monotonic() + READY_WITHIN_SECONDS

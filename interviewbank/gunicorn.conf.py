@@ -45,7 +45,7 @@ logconfig_dict = {
 
 
 def on_starting(server):
-    """Start the one sentence encoder the workers share (see questions/encoder.py)."""
+    """Start the one sentence encoder the workers share (see questions/search/encoder.py)."""
     from interviewbank import encoder_process
 
     encoder_process.start(server.log)

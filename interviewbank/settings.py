@@ -144,8 +144,8 @@ def database_options() -> dict:
     PostgreSQL stops parsing and planning it again. What every page runs (the session, the
     signed-in person with their permissions, the bank version) costs a third as much that
     way. Queries that depend on their values' plans or on planner settings ask for a fresh
-    plan each time (see questions/search.py). A connection pooler in transaction mode must
-    support them (PgBouncer 1.21+ with `max_prepared_statements`), or set
+    plan each time (see questions/search/vocabulary.py). A connection pooler in transaction
+    mode must support them (PgBouncer 1.21+ with `max_prepared_statements`), or set
     DATABASE_PREPARED_STATEMENTS=false.
     """
     options = {"connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5)}

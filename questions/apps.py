@@ -7,4 +7,4 @@ class QuestionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Keeps each question's sentence vector current as questions are saved.
-        from questions import meaning  # noqa: F401
+        from questions.search import meaning  # noqa: F401

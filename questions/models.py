@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from questions.links import slug_url
-from questions.synonyms import SynonymError, normalised_entry
+from questions.search.synonyms import SynonymError, normalised_entry
 
 SLUG_MAX_LENGTH = 80
 # Question text is in a case-insensitive unique index, whose entries PostgreSQL caps at
@@ -23,7 +23,7 @@ SLUG_MAX_LENGTH = 80
 QUESTION_TEXT_MAX_LENGTH = 500
 # The full-text index keys each question by its shard of this many ids as well as by its
 # words, so that a search for words common together can look in the newest shards alone
-# and skip straight to them in the words' lists (questions/search.py).
+# and skip straight to them in the words' lists (questions/search/planning.py).
 SEARCH_SHARD_IDS = 2**17
 GUIDANCE_MAX_LENGTH = 4000
 # Long enough to read, short enough for a link; leaves room for a "-2" suffix.
@@ -481,9 +481,9 @@ class RealField(models.FloatField):
 
 
 class QuestionVector(models.Model):
-    """A question's sentence vector, for meaning-based search (`questions.meaning`).
+    """A question's sentence vector, for meaning-based search (`questions.search.meaning`).
 
-    Written when the question is saved (`questions.meaning.refresh_vectors`). Where the
+    Written when the question is saved (`questions.search.meaning.refresh_vectors`). Where the
     server has pgvector, migration 0014 adds an HNSW index over the vector; elsewhere search
     compares vectors itself (see the README's "Meaning-based search").
     """
@@ -508,7 +508,7 @@ class SynonymKind(models.TextChoices):
 class Synonym(models.Model):
     """Words recruiters use for what the bank words differently, curated by editors.
 
-    A search widens each term with its synonyms (`questions.synonyms`): "aov" also finds
+    A search widens each term with its synonyms (`questions.search.synonyms`): "aov" also finds
     "average order value". One-way entries widen only from `term` ("shopper" finds
     "customer", not the reverse); two-way entries and abbreviations widen every way.
     Any change bumps the bank version (migration 0013's trigger), so searches use it at once.

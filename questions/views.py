@@ -31,7 +31,7 @@ from questions.filters import QuestionFilter
 from questions.forms import SearchForm
 from questions.kits import queries
 from questions.models import Question, Role
-from questions.search import question_search
+from questions.search.queries import question_search
 
 
 @require_GET

@@ -241,7 +241,7 @@ class TestQuestionFilters:
 
 class TestQuestionSearch:
     def test_it_ranks_with_the_search_page_engine(self, seed_bank, recruiter_api):
-        from questions.search import question_search
+        from questions.search.queries import question_search
 
         body = recruiter_api.get("/api/v1/questions/?search=customer+lifetime+value").json()
         expected = [q.slug for q in question_search("customer lifetime value").questions]

@@ -14,7 +14,7 @@ from questions.benchmarks.copying import BENCH_PREFIX
 from questions.benchmarks.fill import BenchDataRefused, bench_data_fill
 from questions.benchmarks.wording import bench_words, tail_word
 from questions.models import Competency, Kit, Question, Role, SearchTerm
-from questions.search import question_search
+from questions.search.queries import question_search
 
 pytestmark = pytest.mark.django_db
 

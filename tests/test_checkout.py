@@ -26,7 +26,7 @@ from interviewbank.localdb import CHECKOUT
 README = (CHECKOUT / "README.md").read_text()
 # Set for the `make test` this module runs inside the copy, which would otherwise start again.
 NESTED = "INTERVIEWBANK_NESTED_CHECKOUT_TEST"
-COPY_TESTS = "tests/test_fixtures.py tests/test_models.py tests/test_search_quality.py"
+COPY_TESTS = "tests/test_fixtures.py tests/test_models.py tests/search/test_search_quality.py"
 
 pytestmark = [
     pytest.mark.skipif(

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from interviewbank.settings import database_options
 from questions.caching import lookups_by_key
-from questions.search import question_search
+from questions.search.queries import question_search
 
 pytestmark = pytest.mark.django_db
 

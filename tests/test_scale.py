@@ -24,7 +24,7 @@ from questions.curation.admin import QuestionAdmin
 from questions.curation.importing import DatabaseImportStorage
 from questions.kits import item_rules, rules
 from questions.models import Competency, Kit, Question, Role
-from questions.search import question_search
+from questions.search.queries import question_search
 from tests.helpers import make_questions, question_form
 
 ROOT = Path(__file__).resolve().parent.parent

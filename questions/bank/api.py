@@ -25,7 +25,8 @@ from questions.bank.serializers import CompetencySerializer, QuestionSerializer,
 from questions.caching import cached_bank
 from questions.filters import QuestionApiFilter
 from questions.models import Competency, Question, Role
-from questions.search import SearchResult, question_search
+from questions.search.queries import question_search
+from questions.search.results import SearchResult
 
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
 

@@ -25,9 +25,9 @@ from itertools import accumulate
 import numpy as np
 from django.db import connection
 
-from questions import embeddings, meaning
 from questions.benchmarks.wording import writer
 from questions.models import Competency, Kit, KitItem, Question, QuestionVector, Role
+from questions.search import embeddings, meaning
 
 # Every synthetic row is marked by it: questions' and roles' slugs, kit owners' usernames.
 BENCH_PREFIX = "bench-"

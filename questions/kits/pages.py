@@ -32,7 +32,8 @@ from questions.kits.forms import (
     KitForm,
 )
 from questions.models import Competency, Kit, Question
-from questions.search import SearchResult, question_search
+from questions.search.queries import question_search
+from questions.search.results import SearchResult
 
 KITS_PER_PAGE = 30
 BANK_PER_PAGE = 20

@@ -7,7 +7,7 @@ from hashlib import sha256
 
 from django.db import migrations, models
 
-# As questions.meaning: which model encoded which wording.
+# As questions.search.meaning: which model encoded which wording.
 MODEL = "all-MiniLM-L6-v2"
 # Larger banks are encoded by `manage.py embed_questions`, in batches, outside a migration.
 ENCODE_AT_MOST = 20_000
@@ -15,13 +15,13 @@ ENCODE_AT_MOST = 20_000
 
 def install_index(apps, schema_editor):
     """pgvector and an HNSW index, where the server offers the extension and lets us."""
-    from questions.meaning import install_index
+    from questions.search.meaning import install_index
 
     install_index(schema_editor.connection.alias)
 
 
 def encode_existing(apps, schema_editor):
-    from questions import embeddings
+    from questions.search import embeddings
 
     if not embeddings.available():
         return

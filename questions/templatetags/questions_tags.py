@@ -7,7 +7,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from questions import counting, links
-from questions.search import HIGHLIGHT_START, HIGHLIGHT_STOP
+from questions.search.results import HIGHLIGHT_START, HIGHLIGHT_STOP
 
 register = template.Library()
 

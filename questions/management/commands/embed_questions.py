@@ -2,7 +2,7 @@
 
 from django.core.management import BaseCommand
 
-from questions import meaning
+from questions.search import meaning
 
 
 class Command(BaseCommand):

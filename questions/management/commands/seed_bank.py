@@ -1,8 +1,8 @@
 from django.core.management import BaseCommand, call_command
 
-from questions import meaning
 from questions.curation.history import history_record_loaded
 from questions.models import Question
+from questions.search import meaning
 
 # Rating scales are the project's own additions (marked so), not from the source page.
 SEED_FIXTURES = ["competencies", "roles", "questions", "rating_scales"]

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from interviewbank import encoder_process
-from questions import embeddings, encoder, meaning
+from questions.search import embeddings, encoder, meaning
 
 TEXTS = ["How do you calm an angry customer?", "AOV"]
 
@@ -25,7 +25,7 @@ TEXTS = ["How do you calm an angry customer?", "AOV"]
 def encoder_socket(tmp_path):
     """An encoder process, as `make serve` starts it, listening on a socket of its own."""
     path = tmp_path / "encoder.sock"
-    process = subprocess.Popen([sys.executable, "-m", "questions.encoder", str(path)])
+    process = subprocess.Popen([sys.executable, "-m", "questions.search.encoder", str(path)])
     deadline = time.monotonic() + 60
     while not path.exists():
         assert process.poll() is None and time.monotonic() < deadline, "encoder did not start"
@@ -70,7 +70,7 @@ class TestSharedEncoder:
 
     def test_without_an_answer_the_worker_encodes_itself(self, tmp_path, monkeypatch, caplog):
         monkeypatch.setenv(encoder.ENCODER_SOCKET_ENV, str(tmp_path / "nobody-listens.sock"))
-        with caplog.at_level(logging.WARNING, logger="questions.encoder"):
+        with caplog.at_level(logging.WARNING, logger="questions.search.encoder"):
             vectors = encoder.encode(TEXTS)
         np.testing.assert_allclose(vectors, embeddings.encode(TEXTS), atol=1e-6)
         assert "did not answer" in caplog.text
@@ -142,7 +142,7 @@ class TestStartedBesideTheWorkers:
                 sys.executable,
                 "-c",
                 "import subprocess, sys, time; p = subprocess.Popen("
-                f"[sys.executable, '-m', 'questions.encoder', {str(path)!r}]); "
+                f"[sys.executable, '-m', 'questions.search.encoder', {str(path)!r}]); "
                 "print(p.pid, flush=True); time.sleep(60)",
             ],
             stdout=subprocess.PIPE,

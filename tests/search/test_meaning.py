@@ -10,11 +10,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from questions import embeddings, meaning
 from questions.models import Question, QuestionVector
-from questions.search import question_search
+from questions.search import embeddings, meaning
+from questions.search.queries import question_search
 from tests.helpers import token_client
-from tests.test_search import make_question, slugs
+from tests.search.search_helpers import make_question, slugs
 
 MOTIVATE = "what-methods-do-you-use-to-motivate-your-team-and-foster-a"
 

@@ -3,7 +3,7 @@ truly answer it, judged by reading the questions before the search was tuned.
 
 Four kinds, ten each: paraphrases with little word overlap, abbreviations and trade jargon,
 whole sentences, and typos mixed with paraphrase. A search passes when a right question is
-among its first `TOP_K` results. `tests/test_search_quality.py` holds the search to at least
+among its first `TOP_K` results. `tests/search/test_search_quality.py` holds the search to at least
 90% of them; the README reports the figure.
 """
 

@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from questions import search
 from questions.models import (
     SEARCH_SHARD_IDS,
     Competency,
@@ -24,27 +23,14 @@ from questions.models import (
     QuestionType,
     SearchTerm,
 )
-from questions.search import (
-    HIGHLIGHT_START,
-    HIGHLIGHT_STOP,
-    MAX_QUERY_LENGTH,
-    Term,
-    clean_query,
-    guidance_snippet,
-    parse_query,
-    question_search,
-)
+from questions.search import planning
+from questions.search.parsing import MAX_QUERY_LENGTH, Term, clean_query, parse_query
+from questions.search.queries import MAX_LIMIT, question_search
+from questions.search.results import HIGHLIGHT_START, HIGHLIGHT_STOP, guidance_snippet
 from questions.templatetags.questions_tags import count_label, highlight
+from tests.search.search_helpers import make_question, slugs
 
 pytestmark = pytest.mark.django_db
-
-
-def slugs(result) -> list[str]:
-    return [question.slug for question in result.questions]
-
-
-def make_question(competency, text: str, guidance: str = "Looks for a clear example.", **extra):
-    return Question.objects.create(text=text, guidance=guidance, competency=competency, **extra)
 
 
 def vocabulary() -> dict[str, int]:
@@ -331,7 +317,7 @@ class TestFacetsAndCounts:
         assert not any(facet.at_least for facet in result.competency_facets)
 
     def test_large_counts_are_capped_and_marked_as_lower_bounds(self, seed_bank, monkeypatch):
-        monkeypatch.setattr(search, "CANDIDATE_LIMIT", 10)
+        monkeypatch.setattr(planning, "CANDIDATE_LIMIT", 10)
         result = question_search("e-commerce")
         assert result.total == 10
         assert result.total_is_lower_bound
@@ -349,7 +335,7 @@ class TestFacetsAndCounts:
 
     def test_limit_and_offset_are_clamped(self, seed_bank):
         result = question_search("e-commerce", limit=10_000, offset=-5)
-        assert (result.limit, result.offset) == (search.MAX_LIMIT, 0)
+        assert (result.limit, result.offset) == (MAX_LIMIT, 0)
 
 
 class TestBoundedWork:
@@ -357,21 +343,21 @@ class TestBoundedWork:
         self, seed_bank, monkeypatch
     ):
         expected = {q: slugs(question_search(q, limit=100)) for q in ["team", '"customer service"']}
-        monkeypatch.setattr(search, "GIN_MAX_POSTINGS", 0)  # every word counts as common
+        monkeypatch.setattr(planning, "GIN_MAX_POSTINGS", 0)  # every word counts as common
         for query, found in expected.items():
             result = question_search(query, limit=100)
             assert slugs(result) == found
             assert not result.total_is_lower_bound  # all 60 questions were read
 
     def test_common_words_stop_at_the_scan_limit_and_say_so(self, seed_bank, monkeypatch):
-        monkeypatch.setattr(search, "GIN_MAX_POSTINGS", 0)
-        monkeypatch.setattr(search, "SCAN_LIMIT", 20)
+        monkeypatch.setattr(planning, "GIN_MAX_POSTINGS", 0)
+        monkeypatch.setattr(planning, "SCAN_LIMIT", 20)
         result = question_search("e-commerce", limit=100)
         newest = Question.objects.order_by("-id")[:20]
         assert {q.slug for q in result.questions} <= {q.slug for q in newest}
         assert result.total_is_lower_bound
 
-    @pytest.mark.parametrize("budget", [search.GIN_POSTINGS_BUDGET, 0])
+    @pytest.mark.parametrize("budget", [planning.GIN_POSTINGS_BUDGET, 0])
     def test_common_words_rare_together_are_found_through_the_index(
         self, seed_bank, monkeypatch, budget
     ):
@@ -391,11 +377,11 @@ class TestBoundedWork:
         )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE questions_question")
-        monkeypatch.setattr(search, "GIN_MAX_POSTINGS", 10)
-        monkeypatch.setattr(search, "SCAN_LIMIT", 20)
+        monkeypatch.setattr(planning, "GIN_MAX_POSTINGS", 10)
+        monkeypatch.setattr(planning, "SCAN_LIMIT", 20)
         # With no budget, the index looks up the rarest word alone; the rows it finds are
         # checked for the other.
-        monkeypatch.setattr(search, "GIN_POSTINGS_BUDGET", budget)
+        monkeypatch.setattr(planning, "GIN_POSTINGS_BUDGET", budget)
         result = question_search("seasonal carrier", limit=100)
         assert set(slugs(result)) == {q.slug for q in old}
         assert not result.partial
@@ -414,7 +400,7 @@ class TestBoundedWork:
         assert set(slugs(everywhere)) == {q.slug for q in old + new}
         assert not everywhere.total_is_lower_bound
 
-        monkeypatch.setattr(search, "SHARD_POSTINGS", 1)
+        monkeypatch.setattr(planning, "SHARD_POSTINGS", 1)
         cache.clear()
         newest = question_search("seasonal carrier", limit=100)
         assert set(slugs(newest)) == {q.slug for q in new}
@@ -434,8 +420,8 @@ class TestBoundedWork:
         assert not widened.total_is_lower_bound
 
     def test_the_newest_shards_read_are_those_whose_part_of_the_lists_fits(self):
-        clause = search._Clause(search.Term("sale"), matches=113_000)
-        eight_shards = search._Group((clause,), (), 1_000_000, 8 * SEARCH_SHARD_IDS - 1)
+        clause = planning.Clause(Term("sale"), matches=113_000)
+        eight_shards = planning.Group((clause,), (), 1_000_000, 8 * SEARCH_SHARD_IDS - 1)
         # 14,125 listed questions per shard: two fit in SHARD_POSTINGS.
         assert eight_shards.newest_shards(1) == (7, 6)
         # A relaxed search shares the budget between its words.
@@ -451,15 +437,15 @@ class TestBoundedWork:
         # The choice rests on the planner's count of questions: make it current.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE questions_question")
-        monkeypatch.setattr(search, "GIN_MAX_POSTINGS", 0)
-        monkeypatch.setattr(search, "EXAMINE_LIMIT", 0)
-        monkeypatch.setattr(search, "SCAN_LIMIT", 20)
+        monkeypatch.setattr(planning, "GIN_MAX_POSTINGS", 0)
+        monkeypatch.setattr(planning, "EXAMINE_LIMIT", 0)
+        monkeypatch.setattr(planning, "SCAN_LIMIT", 20)
         result = question_search("customer team", limit=100)
         newest = Question.objects.order_by("-id")[:20]
         assert {q.slug for q in result.questions} <= {q.slug for q in newest}
 
     def test_phrases_are_checked_on_a_bounded_number_of_rows(self, seed_bank, monkeypatch):
-        monkeypatch.setattr(search, "EXAMINE_LIMIT", 5)
+        monkeypatch.setattr(planning, "EXAMINE_LIMIT", 5)
         result = question_search('"customer service"', limit=100)
         assert result.total <= 5
         assert result.total_is_lower_bound
@@ -482,23 +468,22 @@ class TestBoundedWork:
         assert len(statements) == 4
 
     @override_settings(SEARCH_TIMEOUT_MS=1234)
-    def test_the_search_runs_under_a_statement_timeout_without_table_scans(
-        self, seed_bank, monkeypatch
-    ):
+    def test_the_search_runs_under_a_statement_timeout_without_table_scans(self, seed_bank):
         seen = {}
-        find = search._find
 
-        def watching(*args, **kwargs):
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT current_setting('statement_timeout'), "
-                    "current_setting('enable_seqscan'), current_setting('jit')"
-                )
-                seen["during"] = cursor.fetchone()
-            return find(*args, **kwargs)
+        def watching(execute, sql, params, many, context):
+            if "distinct_candidates" in sql:
+                # The same session, around Django's cursor wrappers: what the search set.
+                with context["connection"].connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT current_setting('statement_timeout'), "
+                        "current_setting('enable_seqscan'), current_setting('jit')"
+                    )
+                    seen["during"] = cursor.fetchone()
+            return execute(sql, params, many, context)
 
-        monkeypatch.setattr(search, "_find", watching)
-        question_search("customer")
+        with connection.execute_wrapper(watching):
+            question_search("customer")
         assert seen["during"] == ("1234ms", "off", "off")
         # Called inside the test's transaction, the search puts the settings back.
         with connection.cursor() as cursor:
@@ -506,29 +491,29 @@ class TestBoundedWork:
             assert cursor.fetchone() == ("on",)
 
     @override_settings(SEARCH_TIMEOUT_MS=50)
-    def test_a_search_that_runs_too_long_is_stopped_with_a_message(self, seed_bank, monkeypatch):
-        slow = search._Filters.sql
+    def test_a_search_that_runs_too_long_is_stopped_with_a_message(self, seed_bank):
+        def slow(execute, sql, params, many, context):
+            if "distinct_candidates" in sql:
+                execute("SELECT pg_sleep(0.2)", None, False, context)
+            return execute(sql, params, many, context)
 
-        def sleepy(self, **kwargs):
-            sql, params = slow(self, **kwargs)
-            return f"{sql} AND pg_sleep(0.2) IS NOT NULL", params
-
-        monkeypatch.setattr(search._Filters, "sql", sleepy)
-        result = question_search("crisis")
+        with connection.execute_wrapper(slow):
+            result = question_search("crisis")
         assert result.timed_out
         assert result.questions == []
         assert "took too long" in " ".join(result.notices)
         # The connection is usable afterwards.
         assert Question.objects.count() == 60
 
-    def test_other_database_errors_are_not_mistaken_for_a_timeout(self, seed_bank, monkeypatch):
-        def broken(*args, **kwargs):
-            raise OperationalError(
-                "server closed the connection"
-            ) from psycopg.errors.AdminShutdown()
+    def test_other_database_errors_are_not_mistaken_for_a_timeout(self, seed_bank):
+        def broken(execute, sql, params, many, context):
+            if "distinct_candidates" in sql:
+                raise OperationalError(
+                    "server closed the connection"
+                ) from psycopg.errors.AdminShutdown()
+            return execute(sql, params, many, context)
 
-        monkeypatch.setattr(search, "_run", broken)
-        with pytest.raises(OperationalError):
+        with connection.execute_wrapper(broken), pytest.raises(OperationalError):
             question_search("crisis")
 
     def test_every_search_goes_through_the_indexes_at_ten_thousand_questions(
@@ -575,7 +560,7 @@ class TestBoundedWork:
             assert conditions[0].count("search_vector @@") >= 2, conditions
         # Were "candidate" common enough to skip the GIN index, the newest questions would
         # be read through the primary key, still never the whole table.
-        monkeypatch.setattr(search, "GIN_MAX_POSTINGS", 1000)
+        monkeypatch.setattr(planning, "GIN_MAX_POSTINGS", 1000)
         plans = explained("candidate")
         assert "Index Scan Backward using questions_question_pkey" in plans["find"][0]
         assert "Seq Scan on questions_question" not in plans["find"][0]

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from questions import embeddings
+from questions.search import embeddings
 
 ENCODER_SOCKET_ENV = "SENTENCE_ENCODER_SOCKET"
 # A query's vector takes milliseconds; this long means the encoder is stuck, and the

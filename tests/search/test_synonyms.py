@@ -6,10 +6,10 @@ from django.db import connection
 from django.urls import reverse
 
 from questions.models import Question, Synonym, SynonymKind
-from questions.search import question_search
-from questions.synonyms import SynonymError, normalised_entry
+from questions.search.queries import question_search
+from questions.search.synonyms import SynonymError, normalised_entry
 from tests.helpers import token_client
-from tests.test_search import make_question, slugs
+from tests.search.search_helpers import make_question, slugs
 
 
 def add(term: str, synonyms: str, kind: str = SynonymKind.ONE_WAY) -> Synonym:

@@ -1,9 +1,9 @@
-"""The judged set (`tests/judged_queries.py`): how often a right question is in the top K."""
+"""The judged set (`tests/search/judged_queries.py`): how often a right question is in the top K."""
 
 from collections import Counter
 
-from questions.search import question_search
-from tests.judged_queries import JUDGED_QUERIES, TOP_K
+from questions.search.queries import question_search
+from tests.search.judged_queries import JUDGED_QUERIES, TOP_K
 
 # The share of judged searches with a right question in the first TOP_K results.
 REQUIRED_HIT_RATE = 0.9

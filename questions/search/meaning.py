@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 MODEL = "all-MiniLM-L6-v2"
-# As questions.embeddings.DIMENSIONS, which is imported (with NumPy) only once needed: a
+# As questions.search.embeddings.DIMENSIONS, which is imported (with NumPy) only once needed: a
 # worker that never encodes never loads them.
 DIMENSIONS = 384
 # Questions nearest in meaning that a search considers beside those its words find.
@@ -61,7 +61,7 @@ _pgvector: dict[str, bool] = {}
 
 
 def available() -> bool:
-    from questions import embeddings
+    from questions.search import embeddings
 
     return embeddings.available()
 
@@ -155,7 +155,7 @@ _kept: dict[str, np.ndarray] = {}
 
 def _encoded(texts: list[str]) -> list[np.ndarray]:
     """The texts' vectors, encoding in one batch only those this process has not kept."""
-    from questions import encoder
+    from questions.search import encoder
 
     missing = [text for text in dict.fromkeys(texts) if text not in _kept]
     if missing:

@@ -1,7 +1,7 @@
 """Curated synonyms (`questions.models.Synonym`): how entries are written and checked.
 
 Editors keep the table in the admin. A search reads it in the same query that analyses
-the words (`questions.search._analyse`), so an edit applies to the next search without a
+the words (`questions.search.vocabulary.analyse`), so an edit applies to the next search without a
 restart, and expansion needs nothing from the database server beyond plain full-text
 search. Every change also bumps the bank version, so cached results are renewed.
 """
