@@ -21,9 +21,9 @@ from rest_framework.response import Response
 
 from questions.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, error_responses
 from questions.api.pagination import BankPagination
+from questions.bank.filters import QuestionApiFilter
 from questions.bank.serializers import CompetencySerializer, QuestionSerializer, RoleSerializer
 from questions.caching import cached_bank
-from questions.filters import QuestionApiFilter
 from questions.models import Competency, Question, Role
 from questions.search.queries import question_search
 from questions.search.results import SearchResult

@@ -28,8 +28,8 @@ from rest_framework.response import Response
 
 from questions.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, error_responses
 from questions.api.pagination import BankPagination
-from questions.filters import KitApiFilter
 from questions.kits import balance, item_rules, queries, rules
+from questions.kits.filters import KitApiFilter
 from questions.kits.serializers import (
     KitBalanceSerializer,
     KitChangeSerializer,

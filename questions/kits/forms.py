@@ -3,7 +3,7 @@
 import django_filters
 from django import forms
 
-from questions.filters import QuestionFilter
+from questions.bank.filters import QuestionFilter
 from questions.kits.rules import DEFAULT_TARGET_MINUTES
 from questions.models import (
     KIT_ITEM_MINUTES_MAX,
