@@ -14,7 +14,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from questions.models import Competency, Kit, Question, Role
+from questions.bank.models import Competency, Question, Role
+from questions.kits.models import Kit
 
 LEVELS = (1, 2, 3, 4, 5)
 # The scale every kit prints and every scorecard rates on: level, name, and what the level
