@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from questions.models import Competency, Level, Question, QuestionType, Role
+from tests.helpers import make_user
 
 
 def pytest_configure(config):
@@ -141,51 +142,45 @@ def conflict_question(leadership, ops_manager) -> Question:
     return question
 
 
-def _user(django_user_model, username: str, *groups: str, **extra):
-    user = django_user_model.objects.create_user(username, password="a-long-test-password", **extra)
-    user.groups.add(*Group.objects.filter(name__in=groups))
-    return user
-
-
 @pytest.fixture
 def recruiter(django_user_model):
-    return _user(django_user_model, "rita", "Recruiter")
+    return make_user(django_user_model, "rita", "Recruiter")
 
 
 @pytest.fixture
 def owner(django_user_model):
     """A hiring manager who owns kits."""
-    return _user(django_user_model, "olivia", "Hiring manager")
+    return make_user(django_user_model, "olivia", "Hiring manager")
 
 
 @pytest.fixture
 def colleague(django_user_model):
     """Another hiring manager in the same company: may not see the owner's kits."""
-    return _user(django_user_model, "colin", "Hiring manager")
+    return make_user(django_user_model, "colin", "Hiring manager")
 
 
 @pytest.fixture
 def outsider(django_user_model):
     """A signed-in account with no group at all."""
-    return _user(django_user_model, "oscar")
+    return make_user(django_user_model, "oscar")
 
 
 @pytest.fixture
 def ana(django_user_model):
     """An interviewer: fills the scorecards of the interviews she is assigned."""
-    return _user(django_user_model, "ana", "Interviewer")
+    return make_user(django_user_model, "ana", "Interviewer")
 
 
 @pytest.fixture
 def ben(django_user_model):
     """Another interviewer."""
-    return _user(django_user_model, "ben", "Interviewer")
+    return make_user(django_user_model, "ben", "Interviewer")
 
 
 @pytest.fixture
 def editor(django_user_model):
     """A staff member in the Question editor group."""
-    return _user(django_user_model, "edith", "Question editor", is_staff=True)
+    return make_user(django_user_model, "edith", "Question editor", is_staff=True)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""Helpers shared by the test modules: quick bulk data and API clients."""
+"""Helpers shared by the test modules: people, quick bulk data and API clients."""
 
+from django.contrib.auth.models import Group
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
@@ -7,6 +8,17 @@ from interviewbank.auth import token_digest
 from questions.kits import item_rules, rules
 from questions.models import Competency, Kit, KitItem, Question, Role
 from questions.scorecards.models import RatingScale
+
+# Every test person's password: long enough for the password validators.
+PASSWORD = "a-long-test-password"
+
+
+def make_user(django_user_model, username: str, *groups: str, **extra):
+    """A person in the named groups (as the data migrations made them); `extra` as for
+    create_user, e.g. is_staff=True."""
+    user = django_user_model.objects.create_user(username, password=PASSWORD, **extra)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    return user
 
 
 def make_questions(

@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import Token
 from questions.kits import balance, item_rules, queries, rules
 from questions.management.commands.backup import BACKUP_EXCLUDE, BACKUP_FORMAT, BACKUP_LABELS
 from questions.models import Competency, Kit, Question, Role
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +106,7 @@ def test_a_backup_and_restore_round_trip_loses_nothing(lived_in, tmp_path):
 
     assert everything() == before
     assert "questions: 60" in out.getvalue()
-    assert authenticate(username="rita", password="a-long-test-password") is not None
+    assert authenticate(username="rita", password=PASSWORD) is not None
     assert (
         Group.objects.get(name="Question editor")
         .permissions.filter(codename="change_question")
@@ -139,7 +140,7 @@ def test_kits_come_back_whole_with_their_owner(lived_in, tmp_path):
     assert "Ask for the last quarter’s figures." in page
     summary = queries.kit_summary(restored)
     assert (summary.count, summary.changed) == (len(items), 1)
-    assert authenticate(username="olivia", password="a-long-test-password") == restored.owner
+    assert authenticate(username="olivia", password=PASSWORD) == restored.owner
 
 
 def test_question_history_comes_back_version_for_version(lived_in, editor, tmp_path):

@@ -32,6 +32,7 @@ from pypdf import PdfReader
 
 from questions.kits import item_rules, rules
 from questions.models import Competency, Kit, KitItem, Level, Question, QuestionType, Role
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -326,7 +327,7 @@ class TestHttps:
         assert page.cookies["csrftoken"]["secure"] is True
         response = client.post(
             "/accounts/login/",
-            {"username": "rita", "password": "a-long-test-password"},
+            {"username": "rita", "password": PASSWORD},
             secure=True,
         )
         assert response.status_code == 302
@@ -360,7 +361,7 @@ class TestSignInThrottling:
     def test_while_locked_even_the_right_password_is_refused(self, client, recruiter):
         for _ in range(settings.AXES_FAILURE_LIMIT):
             sign_in(client, "rita", "wrong")
-        response = sign_in(client, "rita", "a-long-test-password")
+        response = sign_in(client, "rita", PASSWORD)
         assert response.status_code == 429
         assert "_auth_user_id" not in client.session
 
@@ -374,7 +375,7 @@ class TestSignInThrottling:
     def test_one_persons_failures_do_not_lock_out_a_colleague(self, client, recruiter, owner):
         for _ in range(settings.AXES_FAILURE_LIMIT):
             sign_in(client, "rita", "wrong")
-        response = sign_in(client, "olivia", "a-long-test-password")
+        response = sign_in(client, "olivia", PASSWORD)
         assert response.status_code == 302
 
     def test_the_lock_lifts_after_the_cool_off(self, client, recruiter):
@@ -383,18 +384,18 @@ class TestSignInThrottling:
         AccessAttempt.objects.update(
             attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1)
         )
-        assert sign_in(client, "rita", "a-long-test-password").status_code == 302
+        assert sign_in(client, "rita", PASSWORD).status_code == 302
 
     def test_a_success_clears_earlier_failures(self, client, recruiter):
         for _ in range(settings.AXES_FAILURE_LIMIT - 1):
             sign_in(client, "rita", "wrong")
-        assert sign_in(client, "rita", "a-long-test-password").status_code == 302
+        assert sign_in(client, "rita", PASSWORD).status_code == 302
         client.post("/accounts/logout/")
         assert sign_in(client, "rita", "wrong").status_code == 200
 
     def test_sign_ins_from_server_code_without_a_request_still_work(self, client, recruiter):
         # The test client's login() passes no request; django-axes cannot throttle it.
-        assert client.login(username="rita", password="a-long-test-password")
+        assert client.login(username="rita", password=PASSWORD)
 
     @pytest.mark.parametrize(
         "forwarded,proxies,expected",
@@ -448,9 +449,9 @@ KIT_CHANGES = [
 
 # (path, who signs in first or None, form data): each must be refused without a CSRF token.
 CSRF_POSTS = [
-    ("/accounts/login/", None, {"username": "rita", "password": "a-long-test-password"}),
+    ("/accounts/login/", None, {"username": "rita", "password": PASSWORD}),
     ("/accounts/logout/", "recruiter", {}),
-    ("/admin/login/", None, {"username": "edith", "password": "a-long-test-password"}),
+    ("/admin/login/", None, {"username": "edith", "password": PASSWORD}),
     ("/admin/logout/", "editor", {}),
     ("/admin/questions/question/{question_id}/change/", "editor", {"text": "Changed?"}),
     ("/admin/questions/question/", "editor", {"action": "retire", "_selected_action": "1"}),

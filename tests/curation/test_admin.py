@@ -3,7 +3,7 @@
 import pytest
 
 from questions.models import Question
-from tests.helpers import NO_RATING_SCALE
+from tests.helpers import NO_RATING_SCALE, PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +196,7 @@ def test_an_editor_retires_questions_rather_than_deleting_them(editor_client, pr
 def test_the_editor_group_without_staff_status_is_not_enough(client, django_user_model):
     from django.contrib.auth.models import Group
 
-    person = django_user_model.objects.create_user("nina", password="a-long-test-password")
+    person = django_user_model.objects.create_user("nina", password=PASSWORD)
     person.groups.add(Group.objects.get(name="Question editor"))
     client.force_login(person)
     assert client.get("/admin/questions/question/").status_code == 302

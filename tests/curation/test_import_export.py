@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from questions.curation.importing import import_rows
 from questions.models import Competency, ImportUpload, Question
+from tests.helpers import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -441,7 +442,7 @@ def test_empty_rows_at_the_end_of_a_spreadsheet_are_ignored(seed_bank, editor_cl
 
 
 def test_only_question_editors_may_import_and_export(seed_bank, client, django_user_model):
-    viewer = django_user_model.objects.create_user("vera", password="x", is_staff=True)
+    viewer = make_user(django_user_model, "vera", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_question"))
     client.force_login(viewer)
     assert client.get("/admin/questions/question/").status_code == 200

@@ -16,6 +16,7 @@ from django.test import Client
 from playwright.sync_api import BrowserContext, Page
 
 from questions.management.commands.seed_bank import SEED_FIXTURES
+from tests.helpers import PASSWORD, make_user
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -23,7 +24,6 @@ SKIP_REASON = (
     "Chromium is not installed, so the browser tests in tests/e2e/ were skipped. "
     "Install it with `apt-get install -y chromium` to run them."
 )
-PASSWORD = "a-long-test-password"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 UPDATE_SCREENSHOTS = os.environ.get("UPDATE_SCREENSHOTS", "") == "1"
 
@@ -101,14 +101,6 @@ def sign_in(live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return _sign_in
-
-
-def make_user(django_user_model, username: str, *groups: str, **extra):
-    from django.contrib.auth.models import Group
-
-    user = django_user_model.objects.create_user(username, password=PASSWORD, **extra)
-    user.groups.add(*Group.objects.filter(name__in=groups))
-    return user
 
 
 @pytest.fixture

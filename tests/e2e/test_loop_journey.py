@@ -9,7 +9,6 @@ from playwright.sync_api import Page, expect
 
 from questions.kits import item_rules, rules
 from questions.models import Question
-from tests.e2e.conftest import make_user
 from tests.e2e.test_accessibility import (
     DESKTOP,
     PHONE,
@@ -17,6 +16,7 @@ from tests.e2e.test_accessibility import (
     sideways_overflow,
     skipped_heading_levels,
 )
+from tests.helpers import make_user
 
 STRATEGIC = "Can you describe a strategic initiative"
 ALIGN = "How do you ensure that the strategic planning"

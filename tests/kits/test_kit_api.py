@@ -15,7 +15,7 @@ from questions.kits import balance, exports, item_rules, rules
 from questions.kits.rules import KitError
 from questions.models import Competency, Kit, KitItem, Question, Role
 from questions.pdf import PdfUnavailable
-from tests.helpers import assert_error, fill, token_client
+from tests.helpers import assert_error, fill, make_user, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def owner_api(owner) -> Client:
 @pytest.fixture
 def staff(django_user_model):
     """Staff who may read any kit but build none (the Question editor group)."""
-    user = django_user_model.objects.create_user("stan", password="x", is_staff=True)
+    user = make_user(django_user_model, "stan", is_staff=True)
     user.groups.add(Group.objects.get(name="Question editor"))
     return user
 
