@@ -43,7 +43,7 @@ def pdf_document(html: str):
 def pdf_unavailable(request: HttpRequest, print_url: str) -> HttpResponse:
     """A polite 503 for a server that cannot make PDFs, pointing to the print view."""
     return render(
-        request, "questions/kit_pdf_unavailable.html", {"print_url": print_url}, status=503
+        request, "questions/kits/kit_pdf_unavailable.html", {"print_url": print_url}, status=503
     )
 
 

@@ -22,8 +22,8 @@ class TestSearchResults:
     def test_a_repeated_search_is_not_rendered_again(self, forecasting, recruiter_client):
         first = recruiter_client.get("/search/?q=forecasting")
         again = recruiter_client.get("/search/?q=forecasting")
-        assert "questions/_results.html" in rendered(first)
-        assert "questions/_results.html" not in rendered(again)
+        assert "questions/search/_results.html" in rendered(first)
+        assert "questions/search/_results.html" not in rendered(again)
         assert forecasting.slug in again.content.decode()
 
     def test_a_repeated_search_reads_only_who_asks_and_the_bank_version(
@@ -34,7 +34,7 @@ class TestSearchResults:
         with django_assert_max_num_queries(3) as queries:
             again = recruiter_client.get("/search/?q=forecasting&level=mid")
         assert not [q for q in queries.captured_queries if "questions_question" in q["sql"]]
-        assert again.templates[0].name == "questions/search.html"
+        assert again.templates[0].name == "questions/search/search.html"
         assert "questions/_filter_fields.html" not in rendered(again)
         assert '<option value="mid" selected>' in again.content.decode()
 
@@ -75,7 +75,7 @@ class TestSearchResults:
     ):
         recruiter_client.get("/search/?q=forecasting")
         other = recruiter_client.get("/search/?q=forecasting&competency=leadership")
-        assert "questions/_results.html" in rendered(other)
+        assert "questions/search/_results.html" in rendered(other)
 
 
 class TestCachingTurnedOff:
@@ -87,7 +87,7 @@ class TestCachingTurnedOff:
         monkeypatch.setattr(cache, "set", lambda *args, **kwargs: stored.append(args))
         for _ in range(2):
             response = recruiter_client.get("/search/?q=forecasting")
-            assert "questions/_results.html" in rendered(response)
+            assert "questions/search/_results.html" in rendered(response)
             assert forecasting.slug in response.content.decode()
         assert recruiter_client.get("/").status_code == 200
         assert stored == []
@@ -98,11 +98,11 @@ class TestCompetencyCards:
         self, seed_bank, recruiter_client, django_assert_max_num_queries
     ):
         first = recruiter_client.get("/competencies/strategy/")
-        assert "questions/_question_list.html" in rendered(first)
+        assert "questions/bank/_question_list.html" in rendered(first)
         # Session, the person with their permissions, and the bank version.
         with django_assert_max_num_queries(3) as queries:
             again = recruiter_client.get("/competencies/strategy/")
-        assert "questions/_question_list.html" not in rendered(again)
+        assert "questions/bank/_question_list.html" not in rendered(again)
         assert not [q for q in queries.captured_queries if "questions_question" in q["sql"]]
         assert again.content.count(b'class="card question-card"') == 10
 

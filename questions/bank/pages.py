@@ -29,7 +29,7 @@ from questions.models import Question, Role
 def home(request: HttpRequest) -> HttpResponse:
     """Competency and role cards with their question counts, cached until the bank changes."""
     context = {"competencies": competency_counts(), "roles": role_counts()}
-    return render(request, "questions/home.html", context)
+    return render(request, "questions/bank/home.html", context)
 
 
 @require_GET
@@ -68,7 +68,7 @@ def competency_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cards = cached_bank(
         "competency-cards",
         lambda: render_to_string(
-            "questions/_question_list.html",
+            "questions/bank/_question_list.html",
             {"page": page, "competency": competency, "path": request.path},
         ),
         competency.pk,
@@ -83,7 +83,7 @@ def competency_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "cards": mark_safe(cards),
         "query_string": _without_page(request),
     }
-    return render(request, "questions/competency.html", context, status=status)
+    return render(request, "questions/bank/competency.html", context, status=status)
 
 
 @require_GET
@@ -101,7 +101,7 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "next": siblings.filter(id__gt=question.id).order_by("id").first(),
         "my_kits": queries.kits_using(question, user=request.user) if question.kit_count else [],
     }
-    return render(request, "questions/question.html", context)
+    return render(request, "questions/bank/question.html", context)
 
 
 @require_GET
@@ -110,7 +110,7 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     role = get_object_or_404(Role, slug=slug)
     return render(
-        request, "questions/role.html", {"role": role, "competencies": role_competency_counts(role)}
+        request, "questions/bank/role.html", {"role": role, "competencies": role_competency_counts(role)}
     )
 
 

@@ -169,4 +169,4 @@ def kit_pdf_bytes(request: HttpRequest, kit: Kit, *, shared: bool = False) -> by
 def kit_pdf_document(request: HttpRequest, kit: Kit, *, shared: bool = False):
     """The print view laid out by WeasyPrint with the site's print stylesheet (a Document)."""
     context = sheet_context(request, kit, shared=shared) | {"for_pdf": True}
-    return pdf_document(render_to_string("questions/kit_print.html", context, request=request))
+    return pdf_document(render_to_string("questions/kits/kit_print.html", context, request=request))

@@ -60,7 +60,7 @@ def kit_list(request: HttpRequest) -> HttpResponse:
         "counts": counts,
         "query_string": "archived=1" if showing_archived else "",
     }
-    return render(request, "questions/kit_list.html", context)
+    return render(request, "questions/kits/kit_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -99,7 +99,7 @@ def kit_create(request: HttpRequest) -> HttpResponse:
     else:
         # Links such as /kits/new/?role=…&competencies=strategy preselect the form.
         form = KitCreateForm(initial=_initial_from_query(request))
-    return render(request, "questions/kit_form.html", {"form": form, "kit": None}, status=status)
+    return render(request, "questions/kits/kit_form.html", {"form": form, "kit": None}, status=status)
 
 
 def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
@@ -136,9 +136,9 @@ def kit_detail(request: HttpRequest, code) -> HttpResponse:
     )
     status = 200 if bank_valid else 400
     if request.htmx and request.htmx.target == "bank-results":
-        template = "questions/_kit_bank_results.html"
+        template = "questions/kits/_kit_bank_results.html"
     else:
-        template = "questions/kit_builder.html"
+        template = "questions/kits/kit_builder.html"
         context.update(_pending_undo(request, kit))
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
@@ -267,7 +267,7 @@ def kit_edit(request: HttpRequest, code) -> HttpResponse:
                 "notes": kit.notes,
             }
         )
-    return render(request, "questions/kit_form.html", {"form": form, "kit": kit}, status=status)
+    return render(request, "questions/kits/kit_form.html", {"form": form, "kit": kit}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -320,7 +320,7 @@ def kit_balance(request: HttpRequest, code) -> HttpResponse:
         "current_count": kit.items.count(),
     }
     status = 400 if submitted and not form.is_valid() else 200
-    return render(request, "questions/kit_balance.html", context, status=status)
+    return render(request, "questions/kits/kit_balance.html", context, status=status)
 
 
 @require_POST
@@ -355,7 +355,7 @@ def kit_delete(request: HttpRequest, code) -> HttpResponse:
         messages.success(request, f"Deleted “{title}”.")
         return redirect("questions:kit-list")
     return render(
-        request, "questions/kit_confirm_delete.html", {"kit": kit, "count": kit.items.count()}
+        request, "questions/kits/kit_confirm_delete.html", {"kit": kit, "count": kit.items.count()}
     )
 
 

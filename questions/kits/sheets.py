@@ -29,7 +29,7 @@ def kit_view(request: HttpRequest, code) -> HttpResponse:
     """The interviewer's view: the kit in order with guidance, ratings and notes."""
     kit = readable_kit(request, code)
     return render(
-        request, "questions/kit_interview.html", sheet_context(request, kit, shared=False)
+        request, "questions/kits/kit_interview.html", sheet_context(request, kit, shared=False)
     )
 
 
@@ -37,7 +37,7 @@ def kit_view(request: HttpRequest, code) -> HttpResponse:
 @login_required
 def kit_print(request: HttpRequest, code) -> HttpResponse:
     kit = readable_kit(request, code)
-    return render(request, "questions/kit_print.html", sheet_context(request, kit, shared=False))
+    return render(request, "questions/kits/kit_print.html", sheet_context(request, kit, shared=False))
 
 
 @require_GET
@@ -63,7 +63,7 @@ def kit_shared(request: HttpRequest, token: str) -> HttpResponse:
     """A kit opened from its share link: read-only, no account needed."""
     kit = _shared_kit(token)
     response = render(
-        request, "questions/kit_interview.html", sheet_context(request, kit, shared=True)
+        request, "questions/kits/kit_interview.html", sheet_context(request, kit, shared=True)
     )
     return _private(response)
 

@@ -56,7 +56,7 @@ def search(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(content, status=page.status)
     else:
         context = {"title": mark_safe(page.title), "content": content, "header_query": page.query}
-        response = render(request, "questions/search.html", context, status=page.status)
+        response = render(request, "questions/search/search.html", context, status=page.status)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -99,11 +99,11 @@ def _search_page(asked: QueryDict, partial: bool) -> SearchPage:
         "next_url": _search_url(params, page=page_number + 1) if result.has_next else "",
         "browse": None if result.query else competency_counts(),
     }
-    template = "questions/_results.html" if partial else "questions/_search_content.html"
+    template = "questions/search/_results.html" if partial else "questions/search/_search_content.html"
     return SearchPage(
         status=status,
         query=query,
-        title=render_to_string("questions/_search_title.html", context).strip(),
+        title=render_to_string("questions/search/_search_title.html", context).strip(),
         content=render_to_string(template, context),
         cacheable=not result.timed_out,
     )
