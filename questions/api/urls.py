@@ -6,7 +6,9 @@ from rest_framework.routers import SimpleRouter
 from questions.bank import api as bank_api
 from questions.kits import api as kit_api
 from questions.kits import api_downloads
-from questions.scorecards import api as scorecard_api
+from questions.scorecards.api import LoopViewSet
+from questions.scorecards.api_candidates import CandidateViewSet
+from questions.scorecards.api_scorecards import ScorecardViewSet
 
 app_name = "api"
 
@@ -15,9 +17,9 @@ router.register("questions", bank_api.QuestionViewSet, basename="question")
 router.register("competencies", bank_api.CompetencyViewSet, basename="competency")
 router.register("roles", bank_api.RoleViewSet, basename="role")
 router.register("kits", kit_api.KitViewSet, basename="kit")
-router.register("loops", scorecard_api.LoopViewSet, basename="loop")
-router.register("candidates", scorecard_api.CandidateViewSet, basename="candidate")
-router.register("scorecards", scorecard_api.ScorecardViewSet, basename="scorecard")
+router.register("loops", LoopViewSet, basename="loop")
+router.register("candidates", CandidateViewSet, basename="candidate")
+router.register("scorecards", ScorecardViewSet, basename="scorecard")
 
 urlpatterns = [
     *router.urls,

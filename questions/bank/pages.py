@@ -110,7 +110,9 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     role = get_object_or_404(Role, slug=slug)
     return render(
-        request, "questions/bank/role.html", {"role": role, "competencies": role_competency_counts(role)}
+        request,
+        "questions/bank/role.html",
+        {"role": role, "competencies": role_competency_counts(role)},
     )
 
 

@@ -2,24 +2,22 @@
 
 Everything the kit pages do, for scripts: list, create, read, change, balance, archive,
 delete and duplicate kits; add, change, remove and reorder their questions; settle changed
-wording; share. Downloads (PDF, Markdown, CSV) are api_downloads.py's. Every change is a
-call to the kit rules (rules.py, item_rules.py, balance.py), so each rule lives in one
-place; a broken rule (`KitError`) is a 400 with the rule's message.
+wording; share. The item actions are api_items.py's; downloads (PDF, Markdown, CSV)
+api_downloads.py's. Every change is a call to the kit rules (rules.py, item_rules.py,
+balance.py), so each rule lives in one place; a broken rule (`KitError`) is a 400 with the
+rule's message.
 
 Access is the pages' access: a kit is read by its owner and by staff, changed only by its
 owner while they may build kits (the Hiring manager group). Anyone else's kit is a 404 —
 its id reveals nothing — and listing or creating kits without the permission is a 403.
 """
 
-from collections import Counter
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
+from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
@@ -28,52 +26,22 @@ from rest_framework.response import Response
 
 from questions.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, error_responses
 from questions.api.pagination import BankPagination
-from questions.kits import balance, item_rules, queries, rules
+from questions.kits import balance, queries, rules
+from questions.kits.api_common import KIT_ID, OWNER_ERRORS, kit_queryset
+from questions.kits.api_items import KitItemActions
 from questions.kits.filters import KitApiFilter
 from questions.kits.serializers import (
     KitBalanceSerializer,
     KitChangeSerializer,
     KitCreateSerializer,
-    KitItemAddSerializer,
-    KitItemChangeSerializer,
-    KitItemSerializer,
-    KitOrderSerializer,
     KitSerializer,
     KitShareSerializer,
-    KitWordingSerializer,
 )
-from questions.models import Competency, Kit, KitItem
-
-KIT_ID = OpenApiParameter(
-    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The kit's id."
-)
-
-
-ITEM_ID = OpenApiParameter(
-    "item_id",
-    OpenApiTypes.INT,
-    OpenApiParameter.PATH,
-    description="The item's id (from the kit's `items`), not the question's.",
-)
-
+from questions.models import Competency, Kit
 
 # Actions that read a kit: open to staff as well as the owner, and to owners who may no
 # longer build kits, as the kit pages are.
 READ_ACTIONS = {"retrieve"}
-# Writes whose only input is the path: nothing in them can be invalid.
-OWNER_ERRORS = (401, 403, 404, 406, 429)
-
-
-def kit_queryset(kits_seen: QuerySet[Kit]) -> QuerySet[Kit]:
-    """Kits with everything `KitSerializer` shows, in a fixed number of queries."""
-    return kits_seen.select_related("role", "owner").prefetch_related(
-        "competencies", Prefetch("items", queryset=item_queryset(), to_attr="ordered_items")
-    )
-
-
-def item_queryset() -> QuerySet[KitItem]:
-    """Items in order with what `KitItemSerializer` shows of their question."""
-    return KitItem.objects.select_related("question__competency").order_by("position")
 
 
 class KitPermission(permissions.BasePermission):
@@ -93,12 +61,6 @@ class KitPermission(permissions.BasePermission):
         if getattr(view, "action", None) in ("list", "create"):
             return queries.can_build_kits(request.user)
         return True
-
-
-def item_response(item: KitItem, *, status_code: int = status.HTTP_200_OK) -> Response:
-    """An item as the API shows it, read afresh after a change."""
-    item = item_queryset().get(pk=item.pk)
-    return Response(KitItemSerializer(item).data, status=status_code)
 
 
 @extend_schema_view(
@@ -141,7 +103,7 @@ def item_response(item: KitItem, *, status_code: int = status.HTTP_200_OK) -> Re
         responses={204: None, **error_responses(*OWNER_ERRORS)},
     ),
 )
-class KitViewSet(viewsets.GenericViewSet):
+class KitViewSet(KitItemActions, viewsets.GenericViewSet):
     """Interview kits and their questions: read by the owner and staff, changed by the owner."""
 
     permission_classes = [KitPermission]
@@ -324,127 +286,3 @@ class KitViewSet(viewsets.GenericViewSet):
     def unshare(self, request: Request, pk: str) -> Response:
         rules.kit_revoke_share(kit=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-    # Items ------------------------------------------------------------------------------
-
-    @extend_schema(
-        operation_id="kits_order",
-        summary="Set the order of a kit's questions",
-        description='Send every item id of the kit once, in the new order: `{"items": '
-        "[12, 10, 11]}`. All positions change in one step; a list that leaves an item out, "
-        "repeats one or names one from elsewhere changes nothing and is a 400.",
-        parameters=[KIT_ID],
-        request=KitOrderSerializer,
-        responses={200: KitSerializer, **error_responses(*WRITE_ERRORS)},
-    )
-    @action(detail=True, methods=["put"])
-    def order(self, request: Request, pk: str) -> Response:
-        kit = self.get_object()
-        wanted = self.parsed(KitOrderSerializer)["items"]
-        problem = order_problem(wanted, [item.pk for item in kit.ordered_items])
-        if problem:
-            # A kit rule, so its message leads the error as the rules' messages do.
-            raise rules.KitError(problem, field="items")
-        item_rules.kit_set_order(kit=kit, item_ids=wanted)
-        return self.kit_response(kit)
-
-    @extend_schema(
-        operation_id="kits_items_add",
-        summary="Add a question to a kit",
-        description='`{"question": <question id>}` adds it at the end with the question\'s '
-        "minutes and current wording (pinned: later edits in the bank do not change the kit "
-        "until you accept them). Optional `minutes` and `note`. A question can be in a kit "
-        "once; retired questions cannot be added.",
-        parameters=[KIT_ID],
-        request=KitItemAddSerializer,
-        responses={201: KitItemSerializer, **error_responses(*WRITE_ERRORS)},
-    )
-    @action(detail=True, methods=["post"], url_path="items")
-    def add_item(self, request: Request, pk: str) -> Response:
-        kit = self.get_object()
-        data = self.parsed(KitItemAddSerializer)
-        item = item_rules.kit_add_question(
-            kit=kit, question=data["question"], minutes=data.get("minutes"), note=data["note"]
-        )
-        return item_response(item, status_code=status.HTTP_201_CREATED)
-
-    def get_item(self, item_id: str) -> KitItem:
-        """One of the owner's kit's items; a 404 for anyone else or any other item."""
-        kit = self.get_object()
-        item = get_object_or_404(KitItem.objects.select_related("question"), pk=item_id, kit=kit)
-        item.kit = kit
-        return item
-
-    @extend_schema(
-        operation_id="kits_items_update",
-        summary="Change a kit question's minutes or note",
-        description="Send `minutes` (1 to 120), `note`, or both.",
-        parameters=[KIT_ID, ITEM_ID],
-        request=KitItemChangeSerializer,
-        responses={200: KitItemSerializer, **error_responses(*WRITE_ERRORS)},
-    )
-    @action(detail=True, methods=["patch"], url_path=r"items/(?P<item_id>[0-9]+)")
-    def item(self, request: Request, pk: str, item_id: str) -> Response:
-        item = self.get_item(item_id)
-        data = self.parsed(KitItemChangeSerializer)
-        item = item_rules.kit_update_item(
-            item=item, minutes=data.get("minutes"), note=data.get("note")
-        )
-        return item_response(item)
-
-    @extend_schema(
-        operation_id="kits_items_remove",
-        summary="Remove a question from a kit",
-        description="The questions after it move up, so positions stay 1, 2, 3 …",
-        parameters=[KIT_ID, ITEM_ID],
-        request=None,
-        responses={204: None, **error_responses(400, *OWNER_ERRORS)},
-    )
-    @item.mapping.delete
-    def remove_item(self, request: Request, pk: str, item_id: str) -> Response:
-        item_rules.kit_remove_item(item=self.get_item(item_id))
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(
-        operation_id="kits_items_wording",
-        summary="Accept or refuse a question's new wording",
-        description="When an editor rewrites a question, kits that use it keep their wording "
-        "and say `changed_in_bank` (with `bank_text` and `bank_guidance`). "
-        '`{"choice": "accept"}` takes the new wording into the kit; `{"choice": "keep"}` '
-        "keeps the kit's and stops flagging it until the question changes again.",
-        parameters=[KIT_ID, ITEM_ID],
-        request=KitWordingSerializer,
-        responses={200: KitItemSerializer, **error_responses(*WRITE_ERRORS)},
-    )
-    @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>[0-9]+)/wording")
-    def item_wording(self, request: Request, pk: str, item_id: str) -> Response:
-        item = self.get_item(item_id)
-        choice = self.parsed(KitWordingSerializer)["choice"]
-        if choice == "accept":
-            item = item_rules.kit_accept_change(item=item)
-        else:
-            item = item_rules.kit_keep_wording(item=item)
-        return item_response(item)
-
-
-def order_problem(wanted: list[int], current: list[int]) -> str:
-    """What is wrong with an order that is not exactly the kit's items, or "" if nothing.
-
-    Only explains: `item_rules.kit_set_order` enforces the rule itself, under the kit's lock.
-    """
-    listed = set(wanted)
-    repeated = sorted(item_id for item_id, times in Counter(wanted).items() if times > 1)
-    unknown = sorted(listed - set(current))
-    missing = [item_id for item_id in current if item_id not in listed]
-    if not (repeated or unknown or missing):
-        return ""
-    parts = [
-        f"{label}: {', '.join(map(str, ids))}."
-        for label, ids in [
-            ("Missing", missing),
-            ("Not in this kit", unknown),
-            ("Listed more than once", repeated),
-        ]
-        if ids
-    ]
-    return "List every item of this kit exactly once. " + " ".join(parts)

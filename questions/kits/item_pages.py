@@ -63,7 +63,9 @@ def _answer_change(
         if fresh is not None:
             fresh.edit_form = form
         context["item_with_errors"] = fresh
-    response = render(request, "questions/kits/_kit_update.html", context, status=400 if error else 200)
+    response = render(
+        request, "questions/kits/_kit_update.html", context, status=400 if error else 200
+    )
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -202,7 +204,9 @@ def kit_item_edit(request: HttpRequest, code, item_id: int) -> HttpResponse:
             item_with_errors=item,
             form=form,
         )
-    return render(request, "questions/kits/kit_item_edit.html", {"item": item, "form": form}, status=400)
+    return render(
+        request, "questions/kits/kit_item_edit.html", {"item": item, "form": form}, status=400
+    )
 
 
 @require_POST

@@ -99,7 +99,9 @@ def kit_create(request: HttpRequest) -> HttpResponse:
     else:
         # Links such as /kits/new/?role=…&competencies=strategy preselect the form.
         form = KitCreateForm(initial=_initial_from_query(request))
-    return render(request, "questions/kits/kit_form.html", {"form": form, "kit": None}, status=status)
+    return render(
+        request, "questions/kits/kit_form.html", {"form": form, "kit": None}, status=status
+    )
 
 
 def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
@@ -267,7 +269,9 @@ def kit_edit(request: HttpRequest, code) -> HttpResponse:
                 "notes": kit.notes,
             }
         )
-    return render(request, "questions/kits/kit_form.html", {"form": form, "kit": kit}, status=status)
+    return render(
+        request, "questions/kits/kit_form.html", {"form": form, "kit": kit}, status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])

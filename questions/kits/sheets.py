@@ -37,7 +37,9 @@ def kit_view(request: HttpRequest, code) -> HttpResponse:
 @login_required
 def kit_print(request: HttpRequest, code) -> HttpResponse:
     kit = readable_kit(request, code)
-    return render(request, "questions/kits/kit_print.html", sheet_context(request, kit, shared=False))
+    return render(
+        request, "questions/kits/kit_print.html", sheet_context(request, kit, shared=False)
+    )
 
 
 @require_GET

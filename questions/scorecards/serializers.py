@@ -1,7 +1,8 @@
 """What the API shows of loops, candidates, scorecards and debriefs, and what it accepts.
 
 Serializers only parse and present: every change is a `questions.scorecards.rules` call,
-made by `questions.scorecards.api`, so the API keeps exactly the rules the pages keep.
+made by the scorecard API (api.py, api_candidates.py, api_scorecards.py), so the API keeps
+exactly the rules the pages keep.
 """
 
 from __future__ import annotations

@@ -99,7 +99,9 @@ def _search_page(asked: QueryDict, partial: bool) -> SearchPage:
         "next_url": _search_url(params, page=page_number + 1) if result.has_next else "",
         "browse": None if result.query else competency_counts(),
     }
-    template = "questions/search/_results.html" if partial else "questions/search/_search_content.html"
+    template = (
+        "questions/search/_results.html" if partial else "questions/search/_search_content.html"
+    )
     return SearchPage(
         status=status,
         query=query,
