@@ -138,6 +138,10 @@ LIST_ERRORS = (400, *READ_ERRORS)
 WRITE_ERRORS = (400, 401, 403, 404, 406, 415, 429)
 
 
+# Writes whose only input is the path: nothing in them can be invalid.
+OWNER_ERRORS = READ_ERRORS
+
+
 class ErrorSerializer(serializers.Serializer):
     """Every error the API returns: a message, a machine-readable code and field errors."""
 

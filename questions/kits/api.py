@@ -18,16 +18,23 @@ from typing import Any
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, permissions, status, viewsets
+from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from questions.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, error_responses
+from questions.api.errors import (
+    LIST_ERRORS,
+    OWNER_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    error_responses,
+)
 from questions.api.pagination import BankPagination
+from questions.api.views import SignedIn, parsed
 from questions.kits import balance, queries, rules
-from questions.kits.api_common import KIT_ID, OWNER_ERRORS, kit_queryset
+from questions.kits.api_common import KIT_ID, kit_queryset
 from questions.kits.api_items import KitItemActions
 from questions.kits.filters import KitApiFilter
 from questions.kits.serializers import (
@@ -44,7 +51,7 @@ from questions.models import Competency, Kit
 READ_ACTIONS = {"retrieve"}
 
 
-class KitPermission(permissions.BasePermission):
+class KitPermission(SignedIn):
     """Signed in for everything; able to build kits to list and create them.
 
     Which kits someone may read or change is decided by the queryset (anything else is a
@@ -54,10 +61,9 @@ class KitPermission(permissions.BasePermission):
     message = queries.CANNOT_BUILD
 
     def has_permission(self, request: Request, view: GenericAPIView) -> bool:
-        if not hasattr(view, request.method.lower()):
-            return True
-        if not request.user.is_authenticated:
+        if not super().has_permission(request, view):
             return False
+        # `action` is None for a method the endpoint does not offer.
         if getattr(view, "action", None) in ("list", "create"):
             return queries.can_build_kits(request.user)
         return True
@@ -150,9 +156,7 @@ class KitViewSet(KitItemActions, viewsets.GenericViewSet):
 
     def parsed(self, serializer_class: type, **kwargs: Any) -> dict[str, Any]:
         """The request body, checked by `serializer_class`; a 400 naming each bad field."""
-        serializer = serializer_class(data=self.request.data, **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        return parsed(self.request, serializer_class, **kwargs).validated_data
 
     # Kits -------------------------------------------------------------------------------
 

@@ -19,9 +19,6 @@ ITEM_ID = OpenApiParameter(
     description="The item's id (from the kit's `items`), not the question's.",
 )
 
-# Writes whose only input is the path: nothing in them can be invalid.
-OWNER_ERRORS = (401, 403, 404, 406, 429)
-
 
 def kit_queryset(kits_seen: QuerySet[Kit]) -> QuerySet[Kit]:
     """Kits with everything `KitSerializer` shows, in a fixed number of queries."""

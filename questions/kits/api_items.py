@@ -11,9 +11,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from questions.api.errors import WRITE_ERRORS, error_responses
+from questions.api.errors import OWNER_ERRORS, WRITE_ERRORS, error_responses
 from questions.kits import item_rules, rules
-from questions.kits.api_common import ITEM_ID, KIT_ID, OWNER_ERRORS, item_queryset
+from questions.kits.api_common import ITEM_ID, KIT_ID, item_queryset
 from questions.kits.serializers import (
     KitItemAddSerializer,
     KitItemChangeSerializer,

@@ -21,18 +21,22 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from questions.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, error_responses
+from questions.api.errors import (
+    LIST_ERRORS,
+    OWNER_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    error_responses,
+)
 from questions.api.pagination import BankPagination
+from questions.api.views import SignedIn, parsed
 from questions.scorecards import rules
 from questions.scorecards.api_common import (
     CANNOT_RUN_LOOPS,
     INTERVIEW_ID,
     LOOP_ID,
     ONLY_THE_OWNER,
-    OWNER_ERRORS,
     UUID_PATTERN,
-    SignedIn,
-    parsed,
     rule_errors_are_400s,
 )
 from questions.scorecards.models import Loop, LoopInterview

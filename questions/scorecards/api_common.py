@@ -4,16 +4,13 @@ broken rule becomes a 400, and the permission every endpoint starts from."""
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any
 from uuid import UUID
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
 )
-from rest_framework import exceptions, permissions
-from rest_framework.generics import GenericAPIView
-from rest_framework.request import Request
+from rest_framework import exceptions
 from rest_framework.settings import api_settings
 
 from questions.scorecards import rules
@@ -34,7 +31,6 @@ INTERVIEW_ID = OpenApiParameter(
     OpenApiParameter.PATH,
     description="The interview's id (from the loop's `interviews`).",
 )
-OWNER_ERRORS = (401, 403, 404, 406, 429)
 CANNOT_RUN_LOOPS = "Hiring managers run loops. Ask an admin to add you to that group."
 ONLY_THE_OWNER = "Only the loop's hiring manager changes it."
 
@@ -48,22 +44,6 @@ def rule_errors_are_400s():
         raise exceptions.ValidationError(
             {api_settings.NON_FIELD_ERRORS_KEY: [str(error)]}
         ) from error
-
-
-def parsed(request: Request, serializer_class: type, **kwargs: Any) -> Any:
-    """The request body checked by `serializer_class` (a 400 naming each bad field)."""
-    serializer = serializer_class(data=request.data, context={"request": request}, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer
-
-
-class SignedIn(permissions.BasePermission):
-    """Signed in; a method the endpoint does not offer is let through to its 405."""
-
-    def has_permission(self, request: Request, view: GenericAPIView) -> bool:
-        if not hasattr(view, request.method.lower()):
-            return True
-        return bool(request.user and request.user.is_authenticated)
 
 
 def uuid_or_400(value: str, name: str) -> UUID:

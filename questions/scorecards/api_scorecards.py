@@ -15,13 +15,17 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from questions.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, error_responses
+from questions.api.errors import (
+    LIST_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    error_responses,
+)
 from questions.api.pagination import BankPagination
+from questions.api.views import SignedIn, parsed
 from questions.scorecards import rules
 from questions.scorecards.api_common import (
     SCORECARD_ID,
-    SignedIn,
-    parsed,
     rule_errors_are_400s,
     uuid_or_400,
 )
