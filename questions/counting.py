@@ -1,8 +1,8 @@
 """Counts that cost the same at a thousand questions or a million.
 
-`COUNT(*)` reads every matching row: 257 ms for a competency at a million questions. The
-pages only need to say "1,000+" past a point, so every count here stops at
-`COUNT_LIMIT` + 1 rows, read from an index.
+`COUNT(*)` reads every matching row, so it grows with the bank. The pages only need to say
+"1,000+" past a point, so every count here stops at `COUNT_LIMIT` + 1 rows, read from an
+index.
 """
 
 from collections.abc import Callable

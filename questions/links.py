@@ -1,14 +1,34 @@
-"""Addresses of the bank's pages, for lists that link many of them."""
+"""Addresses of the bank's pages, for lists that link many of them, and the page numbers
+and query strings that paged lists share."""
 
 import functools
 import uuid
 from urllib.parse import quote
 
+from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 _SLUG_MARKER = "slug-goes-here"
 _CODE_MARKER = uuid.UUID(int=0)
 _ITEM_MARKER = 9_876_543_210
+# Past any real list; keeps a hand-typed page number from asking for a huge OFFSET.
+MAX_PAGE = 10_000
+
+
+def page_number(value: str | None) -> int:
+    """A page number from a page's query string; anything odd means the first page."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+def without_page(request: HttpRequest) -> str:
+    """The current query string minus `page`, for pagination links that keep the filters."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def slug_url(viewname: str, slug: str) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from questions.api.pagination import BankPagination
+from questions.counting import COUNT_LIMIT
 from questions.models import Competency, Question, Role
 from tests.helpers import assert_error, make_questions, token_client
 
@@ -139,6 +140,13 @@ class TestQuestionList:
         # The last page knows the exact total without counting.
         last = recruiter_api.get("/api/v1/questions/?page_size=2&page=4").json()
         assert (last["count"], last["count_exact"]) == (7, True)
+
+    def test_lists_count_as_far_as_the_pages_do(self, strategy, recruiter_api):
+        """One bound for every count: past it, the pages say "1,000+" and the API a lower
+        bound; below it, both are exact."""
+        make_questions(strategy, COUNT_LIMIT + 5)
+        body = recruiter_api.get("/api/v1/questions/?page_size=2").json()
+        assert (body["count"], body["count_exact"]) == (COUNT_LIMIT, False)
 
     def test_an_exact_count_under_the_limit(self, strategy, recruiter_api, monkeypatch):
         monkeypatch.setattr(BankPagination, "count_limit", 10)

@@ -5,7 +5,7 @@ import uuid
 import pytest
 from django.urls import reverse, set_script_prefix
 
-from questions.links import kit_item_url, slug_url
+from questions.links import kit_item_url, page_number, slug_url, without_page
 
 KIT_ITEM_ROUTES = [
     "questions:kit-item-edit",
@@ -57,3 +57,25 @@ def test_kit_item_addresses_match_reverse(viewname, prefix):
 def test_a_kit_item_address_takes_only_a_kit_code_and_an_item_number(code, item_id):
     with pytest.raises(ValueError):
         kit_item_url("questions:kit-move", code, item_id)
+
+
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [
+        (None, 1),
+        ("", 1),
+        ("3", 3),
+        ("0", 1),
+        ("-4", 1),
+        ("two", 1),
+        ("1e3", 1),
+        ("99999999", 10_000),
+    ],
+)
+def test_a_page_number_from_a_query_string_is_always_a_page(value, number):
+    assert page_number(value) == number
+
+
+def test_pagination_links_keep_every_parameter_but_the_page(rf):
+    request = rf.get("/search/", {"q": "pricing", "role": "ops", "page": "3"})
+    assert without_page(request) == "q=pricing&role=ops"

@@ -11,6 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from questions.counting import COUNT_LIMIT
+
 
 class BankPagination(BasePagination):
     """Page-number pagination whose work does not grow with the bank.
@@ -25,7 +27,7 @@ class BankPagination(BasePagination):
     page_size_query_param = "page_size"
     page_size = 20
     max_page_size = 100
-    count_limit = 10_000
+    count_limit = COUNT_LIMIT
     # Far beyond any real bank; keeps OFFSET inside what PostgreSQL accepts.
     max_offset = 10**9
 

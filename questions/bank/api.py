@@ -25,7 +25,7 @@ from questions.bank.filters import QuestionApiFilter
 from questions.bank.serializers import CompetencySerializer, QuestionSerializer, RoleSerializer
 from questions.caching import cached_bank
 from questions.models import Competency, Question, Role
-from questions.search.queries import question_search
+from questions.search.queries import filter_arguments, question_search
 from questions.search.results import SearchResult
 
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
@@ -178,10 +178,7 @@ class QuestionViewSet(
         def ranked(offset: int, limit: int) -> list[Question]:
             result = question_search(
                 query,
-                competency=filters["competency"].slug if filters.get("competency") else None,
-                role=filters["role"].slug if filters.get("role") else None,
-                question_type=filters.get("type") or None,
-                level=filters.get("level") or None,
+                **filter_arguments(filters),
                 active_only=filters.get("active") != "any",
                 limit=limit,
                 offset=offset,

@@ -20,6 +20,7 @@ from questions.caching import (
 )
 from questions.counting import CappedPaginator, count_upto
 from questions.kits import queries
+from questions.links import without_page
 from questions.models import Question, Role
 
 
@@ -81,7 +82,7 @@ def competency_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "filter": question_filter,
         "page": page,
         "cards": mark_safe(cards),
-        "query_string": _without_page(request),
+        "query_string": without_page(request),
     }
     return render(request, "questions/bank/competency.html", context, status=status)
 
@@ -114,10 +115,3 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "questions/bank/role.html",
         {"role": role, "competencies": role_competency_counts(role)},
     )
-
-
-def _without_page(request: HttpRequest) -> str:
-    """The current query string minus `page`, for pagination links that keep the filters."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()

@@ -1,6 +1,8 @@
-"""What an editor does to the bank's questions: add one, or change one (retiring included).
+"""What an editor does to the bank's questions: add one, change one, retire or restore some.
 
-The API calls these, and so can imports and commands, so the rules live in one place.
+Every route that writes a question comes through here (the API, the admin's form and its
+retire and restore actions, spreadsheet imports), so each gets the same checks, the same
+answer to a writer that got there first, and its history.
 """
 
 from collections.abc import Iterable
@@ -8,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from questions.models import (
     GUIDANCE_MAX_LENGTH,
@@ -42,7 +45,7 @@ def question_create(*, roles: Iterable[Role] = (), **fields: Any) -> Question:
     """Add a question to the bank, with its roles; raises ValidationError by field."""
     question = Question(**_only_question_fields(fields))
     question.slug = unique_question_slug(question.text)
-    return _save(question, roles=roles)
+    return question_save(question, roles=roles)
 
 
 def question_update(
@@ -51,7 +54,7 @@ def question_update(
     """Change a question's fields (and roles, when given); raises ValidationError by field."""
     for name, value in _only_question_fields(fields).items():
         setattr(question, name, value)
-    return _save(question, roles=roles)
+    return question_save(question, roles=roles)
 
 
 def question_clean(question: Question) -> None:
@@ -82,7 +85,9 @@ def _only_question_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _save(question: Question, *, roles: Iterable[Role] | None) -> Question:
+def question_save(question: Question, *, roles: Iterable[Role] | None = None) -> Question:
+    """Check and save a question whose fields are set, with its roles when given; raises
+    ValidationError by field, also when another writer took its text first."""
     question_clean(question)
     try:
         # The question and its role links change together or not at all.
@@ -106,3 +111,18 @@ def _save(question: Question, *, roles: Iterable[Role] | None) -> Question:
             ) from exc
         raise
     return question
+
+
+def question_set_active(questions: QuerySet[Question], *, active: bool) -> int:
+    """Retire (or restore) the questions, each saved on its own so that its update time and
+    history record the change; returns how many changed."""
+    # Locked by id: the caller's queryset may carry annotations that FOR UPDATE refuses.
+    ids = questions.filter(is_active=not active).values("pk")
+    changed = 0
+    with transaction.atomic():
+        locked = Question.objects.filter(pk__in=ids, is_active=not active).order_by("pk")
+        for question in locked.select_for_update():
+            question.is_active = active
+            question.save(update_fields=["is_active", "updated_at"])
+            changed += 1
+    return changed

@@ -17,6 +17,7 @@ from import_export.forms import ExportForm
 from import_export.results import Result
 from rest_framework.authtoken.models import TokenProxy
 
+from questions.bank.rules import question_save, question_set_active
 from questions.curation.history import HistoryAdmin
 from questions.curation.importing import import_report
 from questions.curation.quality import similar_questions, wording_warnings
@@ -133,7 +134,10 @@ class QuestionAdmin(ImportExportMixin, HistoryAdmin):
     def save_model(
         self, request: HttpRequest, obj: Question, form: ModelForm, change: bool
     ) -> None:
-        super().save_model(request, obj, form, change)
+        # The form has checked the question as question_save() does; saving through it
+        # gives the admin the API's answer when another editor took the text meanwhile.
+        self.note_history(request, obj)
+        question_save(obj)
         # Warn, never block: the editor decides. Checked only when the wording changes.
         if change and not {"text", "guidance"} & set(form.changed_data):
             return
@@ -242,23 +246,13 @@ class QuestionAdmin(ImportExportMixin, HistoryAdmin):
 
     @admin.action(description="Retire selected questions", permissions=["change"])
     def retire(self, request: HttpRequest, queryset: QuerySet) -> None:
-        changed = _set_active(queryset, active=False)
+        changed = question_set_active(queryset, active=False)
         self.message_user(request, f"Retired {changed} question(s).", messages.SUCCESS)
 
     @admin.action(description="Restore selected questions", permissions=["change"])
     def restore(self, request: HttpRequest, queryset: QuerySet) -> None:
-        changed = _set_active(queryset, active=True)
+        changed = question_set_active(queryset, active=True)
         self.message_user(request, f"Restored {changed} question(s).", messages.SUCCESS)
-
-
-def _set_active(queryset: QuerySet, *, active: bool) -> int:
-    """Change each question with save() so its update time and any history are recorded."""
-    changed = 0
-    for question in queryset.filter(is_active=not active):
-        question.is_active = active
-        question.save(update_fields=["is_active", "updated_at"])
-        changed += 1
-    return changed
 
 
 # DRF's own token admin shows each key and makes new ones; keys are now kept as digests

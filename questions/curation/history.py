@@ -155,8 +155,14 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        self.note_history(request, obj)
+        super().save_model(request, obj, form, change)
+
+    def note_history(self, request: HttpRequest, obj: Any) -> None:
+        """Who saves `obj`, and why when a version is being restored, for the history row
+        its next save writes; for admins that save through rules of their own."""
+        obj._history_user = request.user
         version = getattr(request, "restoring_version", None)
         if version is not None:
             when = date_formats.date_format(localtime(version.history_date), "DATETIME_FORMAT")
             obj._change_reason = f"Restored the version of {when}"[:100]
-        super().save_model(request, obj, form, change)

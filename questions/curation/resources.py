@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from import_export import fields, resources, widgets
 
+from questions.bank.rules import question_save
 from questions.curation.history import word_diff
 from questions.models import Competency, Level, Question, QuestionType, Role, unique_question_slug
 
@@ -282,6 +283,10 @@ class QuestionResource(resources.ModelResource):
         if twin:
             return f"Same text as the question “{twin.slug}” already in the bank."
         return None
+
+    def do_instance_save(self, instance: Question, is_create: bool) -> None:
+        # The bank's one write path; the row's roles follow, as the admin form's do.
+        question_save(instance)
 
     def before_save_instance(self, instance: Question, row: dict, **kwargs: Any) -> None:
         # Shown as the reason in the question's history.

@@ -144,8 +144,8 @@ def kit_pdf_file(kit: Kit, pdf: bytes) -> HttpResponse:
 def kit_pdf_bytes(request: HttpRequest, kit: Kit, *, shared: bool = False) -> bytes:
     """The kit's PDF, laid out once per version of the kit and then served from the cache.
 
-    Laying out costs about 20 ms a question, so a link opened by many (or by a script) would
-    otherwise keep server processes busy. Any change to the kit or its items moves
+    Laying out takes time for every question, so a link opened by many (or by a script)
+    would otherwise keep server processes busy. Any change to the kit or its items moves
     `updated_at`, and any change to the bank its version, so a cached file is never stale.
     """
     key = ":".join(

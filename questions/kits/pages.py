@@ -31,8 +31,9 @@ from questions.kits.forms import (
     KitCreateForm,
     KitForm,
 )
+from questions.links import page_number, without_page
 from questions.models import Competency, Kit, Question
-from questions.search.queries import question_search
+from questions.search.queries import filter_arguments, question_search
 from questions.search.results import SearchResult
 
 KITS_PER_PAGE = 30
@@ -128,7 +129,7 @@ def kit_detail(request: HttpRequest, code) -> HttpResponse:
         bank_filter=bank_filter,
         bank_page=bank_page,
         bank_rows=[(question, context["in_kit"].get(question.pk)) for question in bank_page],
-        bank_query=_without_page(request),
+        bank_query=without_page(request),
         here=request.get_full_path(),
         share_url=(
             request.build_absolute_uri(reverse("questions:kit-shared", args=[kit.share_token]))
@@ -162,16 +163,10 @@ def _bank(request: HttpRequest) -> tuple[BankFilter, Any, bool]:
 
 def _search_page(words: str, filters: dict[str, Any], request: HttpRequest) -> "SearchPage":
     """The same ranked, typo-tolerant search as the search page, for the bank panel."""
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = page_number(request.GET.get("page"))
     result = question_search(
         words,
-        competency=filters["competency"].slug if filters.get("competency") else None,
-        role=filters["role"].slug if filters.get("role") else None,
-        question_type=filters.get("type") or None,
-        level=filters.get("level") or None,
+        **filter_arguments(filters),
         limit=BANK_PER_PAGE,
         offset=(number - 1) * BANK_PER_PAGE,
     )
@@ -380,9 +375,3 @@ def kit_share(request: HttpRequest, code) -> HttpResponse:
     else:
         messages.error(request, "Choose to turn sharing on or off, or make a new link.")
     return redirect(kit.get_absolute_url() + "#share")
-
-
-def _without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()

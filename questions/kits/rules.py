@@ -30,7 +30,7 @@ TITLE_MAX_LENGTH = Kit._meta.get_field("title").max_length
 
 
 # A day of interviews asks a few dozen questions; a kit past this is a mistake or an attack,
-# and would make its PDF (about 20 ms a question) hold a server process for seconds.
+# and its PDF, laid out question by question, would hold a server process for seconds.
 KIT_QUESTIONS_MAX = 100
 KIT_FULL_MESSAGE = (
     f"A kit holds at most {KIT_QUESTIONS_MAX} questions. Remove one to add another, "

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET
 
 from questions.bank.access import browse_required
 from questions.caching import cached_bank, competency_counts, reads_bank
+from questions.links import page_number
 from questions.search.forms import SearchForm
-from questions.search.queries import question_search
+from questions.search.queries import filter_arguments, question_search
 
 # A search page's content depends on these parameters and the bank alone, not on who asks.
 SEARCH_PARAMETERS = ("q", *SearchForm.FILTERS, "page")
@@ -68,16 +69,10 @@ def _search_page(asked: QueryDict, partial: bool) -> SearchPage:
     data = form.cleaned_data
     query = data.get("q") or ""
     filters = {name: data.get(name) or "" for name in SearchForm.FILTERS}
-    page_number = _page_number(asked.get("page"))
+    number = page_number(asked.get("page"))
     per_page = settings.QUESTIONS_PER_PAGE
     result = question_search(
-        query,
-        competency=filters["competency"] or None,
-        role=filters["role"] or None,
-        question_type=filters["type"] or None,
-        level=filters["level"] or None,
-        limit=per_page,
-        offset=(page_number - 1) * per_page,
+        query, **filter_arguments(filters), limit=per_page, offset=(number - 1) * per_page
     )
     params = {"q": result.query, **filters}
     context = {
@@ -95,8 +90,8 @@ def _search_page(asked: QueryDict, partial: bool) -> SearchPage:
         "corrected_url": _search_url(params, q=result.corrected_query or ""),
         "clear_filters_url": _search_url({"q": result.query}),
         "first_page_url": _search_url(params),
-        "previous_url": _search_url(params, page=page_number - 1) if result.has_previous else "",
-        "next_url": _search_url(params, page=page_number + 1) if result.has_next else "",
+        "previous_url": _search_url(params, page=number - 1) if result.has_previous else "",
+        "next_url": _search_url(params, page=number + 1) if result.has_next else "",
         "browse": None if result.query else competency_counts(),
     }
     template = (
@@ -109,15 +104,6 @@ def _search_page(asked: QueryDict, partial: bool) -> SearchPage:
         content=render_to_string(template, context),
         cacheable=not result.timed_out,
     )
-
-
-def _page_number(value: str | None) -> int:
-    """A page number from the query string; anything odd means the first page."""
-    try:
-        number = int(value or 1)
-    except ValueError:
-        return 1
-    return min(max(number, 1), 10_000)
 
 
 def _search_url(params: dict[str, str], **changes: str | int) -> str:

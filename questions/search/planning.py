@@ -19,9 +19,8 @@ from questions.search.tsquery import TsQuery
 CANDIDATE_LIMIT = 1000
 # Words in more questions than this are not looked up through the GIN index (whose cost
 # grows with the number of questions using the word) but among the newest SCAN_LIMIT
-# questions. Measured here: about 0.25 µs per question in a word's GIN list, 0.9 µs per
-# question read newest-first, so both paths cost about the same, under 10 ms, at the
-# switch, and less elsewhere, at 10k or 1M questions alike.
+# questions. Chosen where both paths cost about the same, and less on either side of it,
+# at 10k or 1M questions alike (the README's "Performance" has the per-row costs).
 GIN_MAX_POSTINGS = 30_000
 SCAN_LIMIT = 8_000
 # Several common words together can be rare: "handle warehouse delays holiday sale" is in
@@ -29,9 +28,8 @@ SCAN_LIMIT = 8_000
 # search would wrongly say no question has every word. When the words' shares (taken as
 # independent) promise fewer than CANDIDATE_LIMIT // 10 matches among the scanned rows,
 # the GIN index is used instead. It reads every listed question of the words it is given
-# (related words included), about 0.07 µs each here, so it is given the rarest words
-# whose lists add up to at most this many (about 10 ms); the rows it finds are checked
-# for the other words.
+# (related words included), so it is given the rarest words whose lists add up to at
+# most this many; the rows it finds are checked for the other words.
 GIN_POSTINGS_BUDGET = 150_000
 # Rows at most whose phrases, exclusions or other words are checked after the GIN index
 # found them.
@@ -40,10 +38,8 @@ EXAMINE_LIMIT = 4_000
 # hold more than this many questions (about what they hold at 100,000 questions), the index
 # looks only in the newest shards of ids (models.SEARCH_SHARD_IDS each) whose part of the
 # lists fits, taking the words as spread evenly, and counts become lower bounds. GIN skips
-# through the lists straight to those shards' questions: at a million questions, the
-# sentence "handle warehouse delays before a holiday sale" reads the lists of "sale" and
-# "delays" (113,000 questions) in 6.5 ms for the whole bank, in 3.0 ms for the newest
-# two of its eight shards.
+# through the lists straight to those shards' questions, so reading the newest shards of
+# a long list costs a fraction of reading all of it.
 SHARD_POSTINGS = 30_000
 # The least number of candidates each word of a relaxed search may contribute.
 MIN_SHARE = 100
@@ -65,7 +61,7 @@ class Filters:
         `found_by_text`: the rows come from the full-text index, and the competency is
         checked on them. Otherwise the planner may read all of the competency's questions
         (a sixth of the bank) through an index of their own, to AND with the text index's
-        rows or to check each one: 44 ms of a 72 ms search at a million questions.
+        rows or to check each one: most of such a search's time at a million questions.
         """
         parts, params = [], []
         if self.active_only:

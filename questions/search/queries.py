@@ -31,7 +31,9 @@ README's "Performance" section has the measurements):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 import psycopg.errors
 from django.conf import settings
@@ -96,6 +98,22 @@ def question_search(
         # A search stopped by its time-out may well finish next time.
         keep=lambda found: not found.timed_out,
     )
+
+
+def filter_arguments(filters: Mapping[str, Any]) -> dict[str, str | None]:
+    """question_search()'s filters from a filter form's cleaned data, as the search page,
+    the kit builder's bank and the API name them: `competency` and `role` (a row or its
+    slug), `type` and `level`; blank means any."""
+
+    def slug(value: Any) -> str | None:
+        return getattr(value, "slug", value) or None
+
+    return {
+        "competency": slug(filters.get("competency")),
+        "role": slug(filters.get("role")),
+        "question_type": filters.get("type") or None,
+        "level": filters.get("level") or None,
+    }
 
 
 def _search(

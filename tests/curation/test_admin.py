@@ -2,6 +2,7 @@
 
 import pytest
 
+from questions.bank import rules
 from questions.models import Question
 from tests.helpers import NO_RATING_SCALE, PASSWORD
 
@@ -225,3 +226,35 @@ def test_an_over_long_question_is_a_form_error_not_a_crash(seed_bank, editor_cli
     assert response.status_code == 200
     assert "Ensure this value has at most 500 characters" in response.content.decode()
     assert not Question.objects.filter(slug="an-over-long-question").exists()
+
+
+def test_the_admin_form_saves_through_the_banks_one_write_path(
+    seed_bank, editor_client, monkeypatch
+):
+    checked = []
+    check = rules.question_clean
+    monkeypatch.setattr(rules, "question_clean", lambda q: checked.append(q.slug) or check(q))
+    question = Question.objects.get(slug__startswith="how-would-you-go-about-forecasting")
+    data = {
+        **NO_RATING_SCALE,
+        "text": question.text,
+        "guidance": "Guidance saved through the bank's rules.",
+        "competency": question.competency_id,
+        "roles": [r.id for r in question.roles.all()],
+        "question_type": question.question_type,
+        "level": question.level,
+        "minutes": 7,
+        "is_active": "on",
+        "slug": question.slug,
+    }
+    response = editor_client.post(f"/admin/questions/question/{question.id}/change/", data)
+    assert response.status_code == 302
+    assert checked == [question.slug]
+
+
+def test_retiring_in_bulk_records_each_question_in_its_history(seed_bank, editor_client, editor):
+    ids = list(Question.objects.in_competency("strategy").values_list("id", flat=True)[:2])
+    editor_client.post("/admin/questions/question/", {"action": "retire", "_selected_action": ids})
+    for question in Question.objects.filter(id__in=ids):
+        latest = question.history.first()
+        assert (latest.is_active, latest.history_user) == (False, editor)

@@ -12,6 +12,7 @@ import tablib
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from questions.bank import rules
 from questions.curation.importing import import_rows
 from questions.models import Competency, ImportUpload, Question
 from tests.helpers import make_user
@@ -468,3 +469,14 @@ def test_people_outside_the_admin_are_sent_to_sign_in(client, recruiter):
     client.force_login(recruiter)
     assert client.get("/admin/questions/question/export/").status_code == 302
     assert client.get("/admin/questions/question/import/").status_code == 302
+
+
+def test_imports_save_through_the_banks_one_write_path(seed_bank, editor_client, monkeypatch):
+    checked = []
+    check = rules.question_clean
+    monkeypatch.setattr(rules, "question_clean", lambda q: checked.append(q.slug) or check(q))
+    rows = csv_rows(export(editor_client, "csv"))
+    rows[3]["guidance"] += " Strong answers say what they would measure."
+    confirm(editor_client, preview(editor_client, csv_bytes(rows)))
+    # Checked when previewed and again when confirmed; no other row was saved.
+    assert checked == [rows[3]["slug"]] * 2

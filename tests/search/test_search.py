@@ -15,6 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from questions.kits import rules as kit_rules
+from questions.kits.pages import BANK_PER_PAGE
 from questions.models import (
     SEARCH_SHARD_IDS,
     Competency,
@@ -25,7 +27,7 @@ from questions.models import (
 )
 from questions.search import planning
 from questions.search.parsing import MAX_QUERY_LENGTH, Term, clean_query, parse_query
-from questions.search.queries import MAX_LIMIT, question_search
+from questions.search.queries import MAX_LIMIT, filter_arguments, question_search
 from questions.search.results import HIGHLIGHT_START, HIGHLIGHT_STOP, guidance_snippet
 from questions.templatetags.questions_tags import count_label, highlight
 from tests.search.search_helpers import make_question, slugs
@@ -853,3 +855,37 @@ def test_recruiter_queries_find_the_right_questions_in_the_top_three(
 def test_the_judged_slugs_exist(seed_bank):
     wanted = {slug for _, _, expected in JUDGED for slug in expected}
     assert set(Question.objects.filter(slug__in=wanted).values_list("slug", flat=True)) == wanted
+
+
+class TestOneFilterMapping:
+    """The search page, the kit builder's bank and the API name filters alike, and all three
+    reach question_search() through filter_arguments()."""
+
+    def test_rows_and_slugs_name_the_same_filters(self, strategy, ops_manager):
+        as_rows = {"competency": strategy, "role": ops_manager, "type": "behavioural", "level": ""}
+        as_slugs = {"competency": strategy.slug, "role": ops_manager.slug, "type": "behavioural"}
+        expected = {
+            "competency": strategy.slug,
+            "role": ops_manager.slug,
+            "question_type": "behavioural",
+            "level": None,
+        }
+        assert filter_arguments(as_rows) == filter_arguments(as_slugs) == expected
+        assert filter_arguments({}) == dict.fromkeys(expected)
+
+    def test_the_page_the_panel_and_the_api_find_the_same_questions(
+        self, seed_bank, owner, owner_client
+    ):
+        kit = kit_rules.kit_create(owner=owner, title="Customer service interview")
+        query = {"q": "customer", "competency": "customer-service"}
+        page = owner_client.get("/search/", query).content.decode()
+        panel = owner_client.get(f"/kits/{kit.code}/", query).content.decode()
+        api = owner_client.get(
+            "/api/v1/questions/",
+            {"search": "customer", "competency": "customer-service", "page_size": BANK_PER_PAGE},
+        ).json()
+        found = [question["slug"] for question in api["results"]]
+        assert found
+        for slug in found:
+            assert f"/questions/{slug}/" in page
+            assert f'name="question" value="{slug}"' in panel
