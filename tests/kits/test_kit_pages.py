@@ -801,6 +801,19 @@ class TestSharing:
     def test_an_unknown_token_is_a_404(self, client, kit):
         assert client.get("/kits/shared/guess/").status_code == 404
 
+    def test_the_shared_view_is_the_kit_alone_across_the_width(self, client, recruiter_client, kit):
+        token = rules.kit_share(kit=kit).share_token
+        for person in (client, recruiter_client):
+            page = body(person.get(f"/kits/shared/{token}/"))
+            assert 'class="shared-view"' in page
+            assert 'id="site-search"' not in page
+            for chrome in (">Browse</a>", ">Sign in</a>", ">Sign out", ">My kits</a>"):
+                assert chrome not in page
+            assert '<a class="brand"' not in page
+        # The kit's own pages keep the site's header.
+        page = body(recruiter_client.get("/"))
+        assert 'id="site-search"' in page and ">Browse</a>" in page
+
     def test_recruiters_can_read_a_shared_kit(self, recruiter_client, kit):
         token = rules.kit_share(kit=kit).share_token
         assert recruiter_client.get(f"/kits/shared/{token}/").status_code == 200
