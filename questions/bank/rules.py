@@ -117,7 +117,7 @@ def question_set_active(questions: QuerySet[Question], *, active: bool) -> int:
     """Retire (or restore) the questions, each saved on its own so that its update time and
     history record the change; returns how many changed."""
     # Locked by id: the caller's queryset may carry annotations that FOR UPDATE refuses.
-    ids = questions.filter(is_active=not active).values("pk")
+    ids = questions.values("pk")
     changed = 0
     with transaction.atomic():
         locked = Question.objects.filter(pk__in=ids, is_active=not active).order_by("pk")
