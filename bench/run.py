@@ -24,39 +24,23 @@ issue's six goals, and writes the same as JSON under bench/results/.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import secrets
-import socket
-import subprocess
-import sys
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
-from psycopg import sql
 
-from bench import load, report
+from bench import banks, load, report, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-PYTHON = sys.executable
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-# Files whose change means the banks must be generated again.
-GENERATOR_FILES = [
-    "questions/benchmarks/copying.py",
-    "questions/benchmarks/fill.py",
-    "questions/benchmarks/wording.py",
-    "fixtures/questions.json",
-    "fixtures/competencies.json",
-]
 CONNECTIONS = 8
-# As interviewbank/gunicorn.conf.py counts them for `make serve`.
-WORKERS = int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) * 2 + 1)
 # Cached counts, pages and search results would answer every repeated request: the work a
 # search does is measured with the cache off, and a second, shorter pass
 # measures the app as served.
@@ -86,26 +70,26 @@ def main(argv: list[str] | None = None) -> None:
     run = {
         "started": datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "load_average_before": os.getloadavg()},
-        "workers": WORKERS,
+        "workers": serving.WORKERS,
         "plan": plan.__dict__,
         "load_tool": "wrk" if load.shutil.which("wrk") else "python threads",
         "sizes": {},
     }
     secret = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
     served_sizes = {}
-    with Server() as server:
+    with banks.Server() as server:
         collected = False
         for label in labels:
             url = server.database(f"interviewbank_bench_{label}")
-            env = _environment(url, secret)
+            env = serving.environment(url, secret)
             print(
                 f"\n== {label}: {SIZES[label]:,} questions in {urlsplit(url).path[1:]}", flush=True
             )
-            fill = _prepare(url, env, SIZES[label])
+            fill = banks.prepare(url, env, SIZES[label])
             if not collected:
-                _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+                serving.manage(env, "collectstatic", "--noinput", "--verbosity", "0")
                 collected = True
-            probe = json.loads(_manage(env, "run_probe", capture=True))
+            probe = json.loads(serving.manage(env, "run_probe", capture=True))
             print("With the bank cache off:", flush=True)
             result = _measure(label, url, {**env, **CACHE_OFF}, probe, plan)
             print("With the bank cache on (a repeated request is answered from it):", flush=True)
@@ -144,206 +128,15 @@ class Plan:
         return Plan(self.rounds // 2, self.alone_seconds / 2, self.load_seconds)
 
 
-# Databases ------------------------------------------------------------------------------
-
-
-class Server:
-    """The PostgreSQL server the benchmark databases live on: DATABASE_URL's, or the
-    project's own (kept running while this object is open)."""
-
-    def __enter__(self) -> Server:
-        self.base = os.environ.get("DATABASE_URL")
-        return self
-
-    def __exit__(self, *exc) -> None:
-        pass
-
-    def database(self, name: str) -> str:
-        """A URL for database `name` on this server, created if missing."""
-        if not self.base:
-            sys.path.insert(0, str(ROOT))
-            from interviewbank import localdb
-
-            # This process registers with the local server, which stays up until it exits.
-            return localdb.database_url(name)
-        parts = urlsplit(self.base)
-        if parts.path.lstrip("/") == name:
-            sys.exit(f"DATABASE_URL already names {name}; point it at your usual database.")
-        url = urlunsplit(parts._replace(path=f"/{name}"))
-        with psycopg.connect(self.base, autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        return url
-
-
-def _prepare(url: str, env: dict[str, str], questions: int) -> dict:
-    """Migrate; fill unless the database already holds this bank. Returns what was done."""
-    _manage(env, "migrate", "--noinput", "--verbosity", "0")
-    wanted = f"interviewbank bench: {questions} questions, generator {_generator_version()}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        note = conn.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-            "WHERE datname = current_database()"
-        ).fetchone()[0]
-    if note == wanted:
-        print("Reusing the bank already generated.", flush=True)
-        return {"reused": True, "seconds": 0.0}
-    started = time.monotonic()
-    _manage(env, "bench_data", "--questions", str(questions))
-    seconds = time.monotonic() - started
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
-                sql.Identifier(urlsplit(url).path[1:]), sql.Literal(wanted)
-            )
-        )
-    return {"reused": False, "seconds": round(seconds, 1)}
-
-
-def _generator_version() -> str:
-    digest = hashlib.sha256()
-    for name in GENERATOR_FILES:
-        digest.update((ROOT / name).read_bytes())
-    return digest.hexdigest()[:12]
-
-
-# The served app -------------------------------------------------------------------------
-
-
-def _environment(url: str, secret: str) -> dict[str, str]:
-    """`make serve`'s environment, on loopback over plain HTTP."""
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "SECRET_KEY": secret,
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        # Plain HTTP on loopback, as the README says for trying production locally.
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_COOKIES": "false",
-        # The throttles still run on every API request, but never refuse the benchmark.
-        "API_THROTTLE_USER": "100000000/minute",
-        "API_THROTTLE_ANON": "100000000/minute",
-        "WEB_CONCURRENCY": str(WORKERS),
-        "GUNICORN_THREADS": os.environ.get("GUNICORN_THREADS", "1"),
-        "BIND_HOST": "127.0.0.1",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-def _manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
-    if args[0] == "run_probe":
-        command = [PYTHON, "-m", "bench.probe"]
-        # Its requests are for counting queries; their log lines would drown the report.
-        env = {**env, "LOG_LEVEL": "WARNING"}
-    else:
-        command = [PYTHON, "manage.py", *args]
-    done = subprocess.run(
-        command,
-        cwd=ROOT,
-        env=env,
-        check=True,
-        text=True,
-        stdout=subprocess.PIPE if capture else None,
-    )
-    return done.stdout or ""
-
-
-@contextmanager
-def _served(env: dict[str, str], label: str):
-    """gunicorn as `make serve` runs it; yields (port, master process)."""
-    port = _free_port()
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    log = open(RESULTS / f"gunicorn-{label}.log", "w")  # noqa: SIM115 - closed below
-    master = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "--config",
-            "interviewbank/gunicorn.conf.py",
-            # Recycling workers every 1,000 requests would measure Django starting up.
-            "--max-requests",
-            "0",
-            "interviewbank.wsgi",
-        ],
-        cwd=ROOT,
-        env={**env, "PORT": str(port)},
-        stdout=log,
-        stderr=log,
-    )
-    try:
-        _wait_until_up(port, master)
-        yield port, master
-    finally:
-        master.terminate()
-        try:
-            master.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            master.kill()
-            master.wait()
-        log.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_up(port: int, master: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    client = load.Client(port, "")
-    while time.monotonic() < deadline:
-        if master.poll() is not None:
-            sys.exit(
-                f"gunicorn stopped (exit {master.returncode}); see bench/results/gunicorn-*.log"
-            )
-        try:
-            if client.get("/healthz", timeout=2)[0] == 200 and len(_workers(master.pid)) == WORKERS:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    sys.exit("gunicorn did not answer /healthz within a minute.")
-
-
-def _workers(master_pid: int) -> list[int]:
-    """The gunicorn master's worker processes, from /proc."""
-    return [pid for pid, encoder in _children(master_pid) if not encoder]
-
-
-def _encoders(master_pid: int) -> list[int]:
-    """The sentence encoder the master started beside its workers (questions/search/encoder.py)."""
-    return [pid for pid, encoder in _children(master_pid) if encoder]
-
-
-def _children(master_pid: int) -> list[tuple[int, bool]]:
-    """The master's child processes, each with whether it is the sentence encoder."""
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            command = (stat.parent / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if int(fields[1]) == master_pid:
-            children.append((int(stat.parent.name), b"questions.search.encoder" in command))
-    return children
-
-
-def _peak_rss_mib(pid: int) -> float:
-    """The process's peak resident memory (VmHWM), in MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 # Measuring ------------------------------------------------------------------------------
 
 
 def _measure(label: str, url: str, env: dict[str, str], probe: dict, plan: Plan) -> dict:
     targets = [load.Target(t["name"], t["path"]) for t in probe["targets"]]
-    with psycopg.connect(url, autocommit=True) as watcher, _served(env, label) as (port, master):
+    with (
+        psycopg.connect(url, autocommit=True) as watcher,
+        serving.served(env, label) as (port, master),
+    ):
         client = load.Client(port, probe["cookie"])
         sessions_before = _sessions(watcher)
         # Warm both workers: imports, templates, a database connection each.
@@ -375,8 +168,8 @@ def _measure(label: str, url: str, env: dict[str, str], probe: dict, plan: Plan)
         hammered = hammer.result()
         _drain(client)
         sessions_after = _sessions(watcher)
-        peaks = [_peak_rss_mib(pid) for pid in _workers(master.pid)]
-        encoder_peaks = [_peak_rss_mib(pid) for pid in _encoders(master.pid)]
+        peaks = [serving.peak_rss_mib(pid) for pid in serving.workers(master.pid)]
+        encoder_peaks = [serving.peak_rss_mib(pid) for pid in serving.encoders(master.pid)]
     by_name = {t["name"]: t for t in probe["targets"]}
     return {
         "questions": probe["questions"],
@@ -425,7 +218,7 @@ def _side_by_side(served_sizes: dict[str, tuple[dict, dict]], plan: Plan) -> dic
         clients = {}
         for label in SIDE_BY_SIDE:
             env, probe = served_sizes[label]
-            port, _ = stack.enter_context(_served(env, f"{label}-side-by-side"))
+            port, _ = stack.enter_context(serving.served(env, f"{label}-side-by-side"))
             clients[label] = load.Client(port, probe["cookie"])
         paths = {
             label: {

