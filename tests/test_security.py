@@ -456,6 +456,7 @@ CSRF_POSTS = [
     ("/admin/questions/question/{question_id}/change/", "editor", {"text": "Changed?"}),
     ("/admin/questions/question/", "editor", {"action": "retire", "_selected_action": "1"}),
     ("/kits/new/", "owner", {"title": "Forged", "target_minutes": "30"}),
+    ("/kits/add/{spare}/", "owner", {"kit": "{kit}"}),
     *[(path, "owner", data) for path, data in KIT_CHANGES],
 ]
 
@@ -736,6 +737,8 @@ ACCESS = [
     ("/kits/", KIT_BUILDERS),
     ("/kits/?archived=1", KIT_BUILDERS),
     ("/kits/new/", KIT_BUILDERS),
+    # Adding a question offers a builder's own kits only (tests/kits/test_add_to_kit.py).
+    ("/kits/add/{spare}/", KIT_BUILDERS),
     # Staff opening the builder are sent to the read-only interviewer view.
     ("/kits/{kit}/", {**KIT_OWNER, "editor": 302}),
     ("/kits/{kit}/edit/", KIT_OWNER),
@@ -790,6 +793,16 @@ class TestAccess:
         response = people["owner"].post(url, data, headers=headers)
         assert response.status_code in {200, 302}
         assert kit_state() != before or data in ({"choice": "accept"}, {"action": "on"})
+
+    def test_add_to_kit_reaches_only_the_persons_own_kits(self, people, targets):
+        url = fill("/kits/add/{spare}/", targets)
+        before = kit_state()
+        expected = {"anonymous": 302, "outsider": 403, "recruiter": 403, "editor": 403}
+        for who, status in {**expected, "colleague": 400}.items():
+            assert people[who].post(url, {"kit": targets["kit"]}).status_code == status, who
+            assert kit_state() == before, who
+        assert people["owner"].post(url, {"kit": targets["kit"]}).status_code == 302
+        assert kit_state() != before
 
     def test_a_colleague_sees_only_their_own_kits_in_the_list(self, people, targets):
         rules.kit_create(owner=Kit.objects.get().owner, title="Olivia's second kit")

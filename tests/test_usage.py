@@ -273,8 +273,9 @@ class TestQuestionPage:
             item_rules.kit_add_question(
                 kit=rules.kit_create(owner=owner, title=f"Kit {n}"), question=pricing_question
             )
-        # session, user, permissions x2, question with usage, roles, previous, next, my kits
-        with django_assert_max_num_queries(9):
+        # session, user, permissions x2, question with usage, roles, previous, next, my kits,
+        # the kits to add it to
+        with django_assert_max_num_queries(10):
             response = owner_client.get(f"/questions/{pricing_question.slug}/")
         assert f"Used in {kit_count} kit" in response.content.decode()
         assert len(response.context["my_kits"]) == kit_count

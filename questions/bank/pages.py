@@ -20,6 +20,7 @@ from questions.caching import (
 )
 from questions.counting import CappedPaginator, count_upto
 from questions.kits import queries
+from questions.kits.add_pages import add_to_kit_context
 from questions.links import without_page
 from questions.models import Question, Role
 
@@ -101,6 +102,7 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "previous": siblings.filter(id__lt=question.id).order_by("-id").first(),
         "next": siblings.filter(id__gt=question.id).order_by("id").first(),
         "my_kits": queries.kits_using(question, user=request.user) if question.kit_count else [],
+        "add_to_kit": add_to_kit_context(request, question),
     }
     return render(request, "questions/bank/question.html", context)
 

@@ -33,10 +33,24 @@ from questions.scorecards.admin import RatingScaleInline
 from questions.spreadsheets import SafeCSV, SafeXLSX
 
 
+class LabelledRowForm(ModelForm):
+    """A list row's editable fields, each named after its column and row: the list has no
+    labels of its own, so assistive technology would announce a bare number box."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", f"{field.label} of {self.instance}")
+
+
 @admin.register(Competency)
 class CompetencyAdmin(HistoryAdmin):
     list_display = ["name", "slug", "display_order", "question_count"]
     list_editable = ["display_order"]
+
+    def get_changelist_form(self, request: HttpRequest, **kwargs):
+        return super().get_changelist_form(request, form=LabelledRowForm, **kwargs)
+
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "description"]
 

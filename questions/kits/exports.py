@@ -80,7 +80,7 @@ def kit_markdown(kit: Kit, items: Sequence[KitItem] | None = None) -> str:
             lines += [
                 f"### {item.position}. {_md(item.pinned_text)}",
                 "",
-                f"*{item.minutes} min, from minute {item.starts_at}*{retired}",
+                f"*{item.minutes} min, {time_mark(item)}*{retired}",
                 "",
                 f"**What to look for:** {_md(item.pinned_guidance)}",
                 "",
@@ -100,6 +100,25 @@ def kit_markdown(kit: Kit, items: Sequence[KitItem] | None = None) -> str:
     return "\n".join(lines)
 
 
+def time_mark(item: KitItem) -> str:
+    """When a question starts, counted from the first question's real start, not the slot's:
+    introductions and late starts would otherwise put every mark out."""
+    if item.starts_at == 0:
+        return "starts the clock"
+    return f"at +{item.starts_at} min"
+
+
+# Room to write under each question on paper (print view and PDF), as ?room= chooses.
+WRITING_ROOM = {"third": "A third of a page", "half": "Half a page", "page": "A page"}
+DEFAULT_WRITING_ROOM = "third"
+
+
+def writing_room(request: HttpRequest) -> str:
+    """The room asked for, or the default for anything else (an old link, a typo)."""
+    room = request.GET.get("room", "")
+    return room if room in WRITING_ROOM else DEFAULT_WRITING_ROOM
+
+
 def is_owner(request: HttpRequest, kit: Kit) -> bool:
     return request.user.is_authenticated and kit.owner_id == request.user.pk
 
@@ -114,6 +133,8 @@ def sheet_context(request: HttpRequest, kit: Kit, *, shared: bool) -> dict[str, 
         "recommendations": queries.RECOMMENDATIONS,
         "shared": shared,
         "is_owner": is_owner(request, kit),
+        "room": writing_room(request),
+        "room_choices": WRITING_ROOM,
     }
 
 
@@ -157,6 +178,7 @@ def kit_pdf_bytes(request: HttpRequest, kit: Kit, *, shared: bool = False) -> by
             caching.bank_version(),
             shared,
             is_owner(request, kit),
+            writing_room(request),
         )
     )
     pdf = cache.get(key)

@@ -112,3 +112,19 @@ class BankFilter(QuestionFilter):
 
     def searched_by_the_view(self, queryset, name: str, value: str):
         return queryset
+
+
+class AddToKitForm(forms.Form):
+    """Which of my kits a question goes into, from a search result or its page."""
+
+    kit = forms.ModelChoiceField(
+        queryset=None,
+        to_field_name="code",
+        empty_label=None,
+        label="Kit",
+        error_messages={"invalid_choice": "Choose one of your kits that is not archived."},
+    )
+
+    def __init__(self, *args, kits, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kit"].queryset = kits

@@ -104,6 +104,12 @@ class Kit(models.Model):
         return bool(self.share_token)
 
 
+# The note box on the builder: about this many characters fit on a row; it grows to at most
+# this many rows (beyond that it scrolls).
+NOTE_CHARACTERS_PER_ROW = 60
+NOTE_MAX_ROWS = 15
+
+
 class KitItem(models.Model):
     """One question in a kit, with the wording it was added with."""
 
@@ -157,6 +163,12 @@ class KitItem(models.Model):
     @property
     def is_retired(self) -> bool:
         return not self.question.is_active
+
+    @property
+    def note_rows(self) -> int:
+        """Rows for the note box, so it opens showing the whole note (up to a screenful)."""
+        wrapped = sum(1 + len(line) // NOTE_CHARACTERS_PER_ROW for line in self.note.splitlines())
+        return min(max(2, wrapped), NOTE_MAX_ROWS)
 
     @property
     def changed_in_bank(self) -> bool:

@@ -55,6 +55,11 @@ def kits_using(question: Question, *, user) -> QuerySet[Kit]:
     return Kit.objects.owned_by(user).filter(items__question=question).order_by("title", "pk")
 
 
+def kits_to_add_to(user) -> QuerySet[Kit]:
+    """The person's kits a question can go into: not archived, the latest changed first."""
+    return Kit.objects.owned_by(user).active().order_by("-updated_at", "pk")
+
+
 def anchors_of(question_ids) -> dict[int, list[str]]:
     """The questions' rating scales (levels 1 to 5), for kit items to pin with the wording."""
     return {

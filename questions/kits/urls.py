@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from questions.kits import item_pages, pages, sheets
+from questions.kits import add_pages, item_pages, pages, sheets
 
 
 class ShareTokenConverter:
@@ -23,6 +23,7 @@ register_converter(ShareTokenConverter, "share_token")
 urlpatterns = [
     path("kits/", pages.kit_list, name="kit-list"),
     path("kits/new/", pages.kit_create, name="kit-create"),
+    path("kits/add/<slug:slug>/", add_pages.question_add_to_kit, name="question-add-to-kit"),
     path("kits/shared/<share_token:token>/", sheets.kit_shared, name="kit-shared"),
     path("kits/shared/<share_token:token>/kit.pdf", sheets.kit_shared_pdf, name="kit-shared-pdf"),
     path("kits/<uuid:code>/", pages.kit_detail, name="kit-detail"),

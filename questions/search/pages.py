@@ -90,6 +90,7 @@ def _search_page(asked: QueryDict, partial: bool) -> SearchPage:
         "corrected_url": _search_url(params, q=result.corrected_query or ""),
         "clear_filters_url": _search_url({"q": result.query}),
         "first_page_url": _search_url(params),
+        "here_url": _search_url(params, page=number),
         "previous_url": _search_url(params, page=number - 1) if result.has_previous else "",
         "next_url": _search_url(params, page=number + 1) if result.has_next else "",
         "browse": None if result.query else competency_counts(),

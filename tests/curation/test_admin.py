@@ -258,3 +258,15 @@ def test_retiring_in_bulk_records_each_question_in_its_history(seed_bank, editor
     for question in Question.objects.filter(id__in=ids):
         latest = question.history.first()
         assert (latest.is_active, latest.history_user) == (False, editor)
+
+
+def test_every_admin_page_carries_the_projects_accessibility_fixes(seed_bank, admin_client):
+    for path in ("/admin/", "/admin/questions/question/", "/admin/questions/competency/"):
+        page = admin_client.get(path).content.decode()
+        assert "/static/questions/admin.css" in page, path
+        assert "/static/questions/admin.js" in page, path
+
+
+def test_the_competency_orders_editable_in_the_list_are_named(seed_bank, admin_client):
+    page = admin_client.get("/admin/questions/competency/").content.decode()
+    assert 'aria-label="Display order of Strategy"' in page

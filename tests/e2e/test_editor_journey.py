@@ -46,7 +46,7 @@ def test_an_editor_rewords_a_question_and_the_kit_owner_takes_the_new_wording(
     card.get_by_role("link", name="Data interview").click()
     item = page.locator("#kit-items > li").first
     expect(item.locator(".kit-item-text")).to_have_text(re.compile("^" + re.escape(OLD)))
-    expect(item.locator(".meta")).to_contain_text("Changed in the bank")
+    expect(item.locator(".kit-item-meta")).to_contain_text("Changed in the bank")
     change = item.get_by_role("group", name=re.compile("An editor has changed this question"))
     expect(change.get_by_role("columnheader")).to_have_text(["In this kit", "In the bank now"])
     expect(change.locator(".diff-old")).to_have_text(re.compile("^" + re.escape(OLD)))
@@ -58,7 +58,7 @@ def test_an_editor_rewords_a_question_and_the_kit_owner_takes_the_new_wording(
     # Taking the new wording: in place, and focus lands on the same question's minutes.
     change.get_by_role("button", name="Use the new wording").click()
     expect(item.locator(".kit-item-text")).to_have_text(NEW)
-    expect(item.locator(".meta")).not_to_contain_text("Changed in the bank")
+    expect(item.locator(".kit-item-meta")).not_to_contain_text("Changed in the bank")
     expect(change).to_have_count(0)
     expect(page.locator("#kit-summary")).not_to_contain_text("changed in the bank")
     expect(page.locator("#kit-status")).to_have_text("Question 1 now uses the wording in the bank.")

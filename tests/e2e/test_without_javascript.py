@@ -85,3 +85,21 @@ def test_building_a_kit_works_without_javascript(
     first.get_by_role("button", name="Save").click()
     expect(page.locator(".messages")).to_contain_text("Saved question 1: 3 min.")
     expect(page.locator("#kit-summary")).to_contain_text("3 questions · 15 of 45 min")
+
+
+def test_adding_from_a_search_result_works_without_javascript(
+    page: Page, live_server, bank, hiring_manager_user, signed_in
+):
+    kit = rules.kit_create(owner=hiring_manager_user, title="Second interview")
+    signed_in(page.context, hiring_manager_user)
+    page.goto(f"{live_server.url}/search/?q=negotiation")
+    page.locator(".search-hit").first.get_by_role("link", name="Add to kit…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a question to one of your kits")
+    page.get_by_label("Add to").select_option(label="Second interview")
+    page.get_by_role("button", name="Add to kit").click()
+    # Back on the search, where the person was, with the kit a link away.
+    expect(page).to_have_url(re.compile(r"/search/\?q=negotiation$"))
+    expect(page.locator(".messages")).to_contain_text("Added to Second interview as question 1.")
+    page.locator(".messages").get_by_role("link", name="Second interview").click()
+    expect(page.locator("#kit-items > li")).to_have_count(1)
+    assert kit.items.count() == 1

@@ -438,10 +438,7 @@ class TestEditItem:
         assert '<section id="kit-summary"' in page and "9</strong> of 30 min" in page
         # The item's own fields already show what was typed; they are not swapped under the cursor.
         assert 'id="kit-items-region"' not in page
-        # Only the item's minutes tag follows, so it never contradicts the field.
-        assert (
-            f'<span id="item-{item.pk}-minutes" class="tag" hx-swap-oob="true">4 min</span>' in page
-        )
+        assert f'id="item-{item.pk}' not in page
         item.refresh_from_db()
         assert (item.minutes, item.note) == (4, "Ask for numbers.")
 
@@ -648,8 +645,9 @@ class TestInterviewerAndPrint:
             "Focus on evidence, not hypotheticals.",
             item.pinned_text,
             item.pinned_guidance,
-            "6 min · from minute 0",
-            "5 min · from minute 6",
+            "6 min · starts the clock",
+            "times count from the start of question 1",
+            "5 min · at +6 min",
             "Ask about the outcome.",
             "Does not meet",
             "Partly meets",
@@ -721,7 +719,7 @@ class TestInterviewerAndPrint:
         assert response.content.startswith(b"%PDF")
         assert 'filename="ops-manager-first-interview.pdf"' in response["Content-Disposition"]
 
-    def test_the_journey_kit_prints_on_three_pages_anchors_and_all(self, rf, owner, seed_bank):
+    def test_the_journey_kit_prints_on_five_pages_room_to_write_and_all(self, rf, owner, seed_bank):
         wanted = Competency.objects.filter(slug__in=["strategy", "data-analysis", "leadership"])
         kit = balance.kit_create_from_role(
             owner=owner,
@@ -734,7 +732,8 @@ class TestInterviewerAndPrint:
         request.user = owner
         assert kit.items.count() == 6
         assert sum(bool(item.pinned_anchors) for item in kit.items.all()) == 2
-        assert len(exports.kit_pdf_document(request, kit).pages) == 3
+        # Prep, scale and the first question, then two questions a page with room to write.
+        assert len(exports.kit_pdf_document(request, kit).pages) == 5
 
     def test_the_pdf_is_set_in_its_own_font_whatever_the_machine_has(self, owner_client, kit):
         reader = PdfReader(io.BytesIO(owner_client.get(url(kit, "kit.pdf")).content))
@@ -998,3 +997,97 @@ def test_without_pdf_libraries_the_download_says_so_politely(owner_client, kit, 
     assert response.status_code == 503
     assert "PDF downloads are not available here" in body(response)
     assert url(kit, "print/") in body(response)
+
+
+class TestPaperAndTiming:
+    def test_there_is_a_third_of_a_page_to_write_in_by_default(self, owner_client, kit):
+        page = body(owner_client.get(url(kit, "print/")))
+        assert 'class="kit-sheet room-third"' in page
+        assert f'href="/kits/{kit.code}/kit.pdf?room=third"' in page
+
+    @pytest.mark.parametrize(
+        ("asked", "used"), [("half", "half"), ("page", "page"), ("x", "third")]
+    )
+    def test_the_room_is_chosen_on_the_print_view(self, owner_client, kit, asked, used):
+        page = body(owner_client.get(url(kit, f"print/?room={asked}")))
+        assert f'class="kit-sheet room-{used}"' in page
+        assert f'<option value="{used}" selected>' in page
+
+    def test_the_print_rules_give_each_question_its_room(self):
+        from django.contrib.staticfiles import finders
+
+        with open(finders.find("questions/site.css")) as stylesheet:
+            css = stylesheet.read()
+        print_rules = css[css.index("@media print") :]
+        heights = dict(
+            re.findall(r"(\.room-\w+ )?\.notes-space \{[^}]*?height: (\d+)mm", print_rules)
+        )
+        # A4 less its margins is 267 mm tall: a third of it is 89 mm with the question above.
+        assert int(heights[""]) >= 267 / 3 - 5
+        assert int(heights[".room-half "]) >= 267 / 2
+        assert ".room-page .sheet-question { break-before: page; }" in print_rules
+
+    def test_more_room_makes_more_pages(self, owner_client, kit, spare_question):
+        item_rules.kit_add_question(kit=kit, question=spare_question)
+        pages = {}
+        for room in ("third", "page"):
+            pdf = owner_client.get(url(kit, f"kit.pdf?room={room}")).content
+            pages[room] = len(PdfReader(io.BytesIO(pdf)).pages)
+        assert pages["third"] >= 2
+        assert pages["page"] >= 3 and pages["page"] > pages["third"]
+
+    def test_time_marks_count_from_the_first_question(self, owner_client, kit):
+        markdown = body(owner_client.get(url(kit, "kit.md")))
+        assert "*6 min, starts the clock*" in markdown
+        assert "*5 min, at +6 min*" in markdown
+        page = body(owner_client.get(url(kit, "print/")))
+        assert "Question 1 began at" in page
+
+    def test_each_run_of_one_competency_has_one_heading(self, owner_client, kit, spare_question):
+        item_rules.kit_add_question(kit=kit, question=spare_question)
+        page = body(owner_client.get(url(kit, "print/")))
+        # Strategy, leadership, then strategy again: three blocks, each headed once.
+        headings = re.findall(r'class="sheet-section-title">.*?</span>(\w+)', page)
+        assert headings == ["Strategy", "Leadership", "Strategy"]
+
+
+class TestBuilderLayout:
+    def test_one_primary_action_the_rest_in_two_menus_and_delete_apart(self, owner_client, kit):
+        page = body(owner_client.get(url(kit)))
+        start = page.index('aria-label="Kit actions"')
+        actions = page[start : page.index("</header>", start)]
+        assert actions.count('class="button primary"') == 1
+        assert "Interviewer view</a>" in actions.split('<details class="menu">')[0]
+        downloads, more = actions.split('<details class="menu">')[1:]
+        for name in ("Print", "PDF", "Markdown", "CSV (spreadsheet)"):
+            assert f">{name}</a>" in downloads
+        for name in (
+            "Edit details</a>",
+            "Balance this kit</a>",
+            "Duplicate</button>",
+            "Archive</button>",
+        ):
+            assert name in more
+        # Deleting is outside both menus and goes to a page that asks first.
+        assert "Delete…" not in more.split("</details>")[0]
+        assert f'class="danger-link kit-delete" href="/kits/{kit.code}/delete/"' in actions
+
+    def test_a_card_has_no_save_button_beside_fields_that_save_themselves(self, owner_client, kit):
+        page = body(owner_client.get(url(kit)))
+        saves = re.findall(r"(<noscript>)?<button type=\"submit\"[^>]*>Save</button>", page)
+        assert saves and all(saves), "Save buttons only for browsers without JavaScript"
+
+    def test_minutes_sit_on_the_card_line_and_save_with_its_form(self, owner_client, kit):
+        item = kit.items.get(position=1)
+        page = body(owner_client.get(url(kit)))
+        row = page[page.index(f'<li id="item-{item.pk}"') :].split('class="kit-item-meta"')[0]
+        assert f'id="minutes-{item.pk}" name="minutes" form="edit-{item.pk}"' in row
+        assert f'hx-trigger="change, change from:#minutes-{item.pk}, submit"' in page
+
+    def test_the_note_box_opens_tall_enough_for_the_whole_note(self, kit):
+        item = kit.items.get(position=1)
+        assert item.note_rows == 2
+        item.note = "\n".join(["A line of the note."] * 5) + "\n" + "x" * 130
+        assert item.note_rows == 5 + 3
+        item.note = "\n" * 40
+        assert item.note_rows == 15

@@ -96,8 +96,55 @@
     });
   }
 
+  // On a narrow screen the kit and the bank are two tabs (the CSS hides the other one).
+  function initTabs() {
+    var tablist = document.querySelector(".builder-tabs");
+    if (!tablist) {
+      return;
+    }
+    var builder = tablist.closest(".kit-builder");
+    var tabs = Array.prototype.slice.call(tablist.querySelectorAll("[role=tab]"));
+    builder.classList.add("has-tabs");
+    tablist.hidden = false;
+    function select(tab, focus) {
+      builder.dataset.view = tab.dataset.view;
+      tabs.forEach(function (other) {
+        var selected = other === tab;
+        other.setAttribute("aria-selected", selected ? "true" : "false");
+        other.tabIndex = selected ? 0 : -1;
+        document.getElementById(other.getAttribute("aria-controls")).setAttribute("role", "tabpanel");
+      });
+      if (focus) {
+        tab.focus();
+      }
+    }
+    tabs.forEach(function (tab, index) {
+      tab.addEventListener("click", function () {
+        select(tab, false);
+      });
+      tab.addEventListener("keydown", function (event) {
+        var step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+        if (step) {
+          event.preventDefault();
+          select(tabs[(index + step + tabs.length) % tabs.length], true);
+        }
+      });
+    });
+    select(tabs[0], false);
+    // The kit's tab says how many questions it holds, so adding from the bank shows at once.
+    var kitTab = tabs[0];
+    var kitLabel = kitTab.textContent;
+    function countQuestions() {
+      var count = document.querySelector("#kit-summary .summary-line strong");
+      kitTab.textContent = count ? kitLabel + " (" + count.textContent + ")" : kitLabel;
+    }
+    countQuestions();
+    document.body.addEventListener("htmx:afterSettle", countQuestions);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     initButtons(document);
+    initTabs();
     if (typeof htmx === "undefined") {
       return;
     }

@@ -36,3 +36,25 @@ document.addEventListener("htmx:configRequest", (event) => {
     }
   }
 });
+
+// Menus (<details class="menu">) close as menus do: on Escape, returning focus to their
+// button, and on a click or focus anywhere outside them.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") {
+    return;
+  }
+  const menu = event.target instanceof Element && event.target.closest("details.menu[open]");
+  if (menu) {
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  }
+});
+for (const type of ["click", "focusin"]) {
+  document.addEventListener(type, (event) => {
+    for (const menu of document.querySelectorAll("details.menu[open]")) {
+      if (!menu.contains(event.target)) {
+        menu.open = false;
+      }
+    }
+  });
+}
