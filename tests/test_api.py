@@ -389,6 +389,24 @@ class TestQuestionWrites:
         )
         assert list(body["errors"]) == [field]
 
+    def test_a_write_answers_with_the_same_wording_advice_as_the_admin(
+        self, editor_api, new_question
+    ):
+        new_question["text"] = "Are you planning to have children soon?"
+        response = post_json(editor_api, "/api/v1/questions/", new_question)
+        assert response.status_code == 201
+        warnings = response.json()["warnings"]
+        assert any("family or marital status" in warning for warning in warnings)
+        assert any("yes/no" in warning for warning in warnings)
+        question_id = response.json()["id"]
+        reworded = {"text": "Tell me about a time you planned a market entry."}
+        response = post_json(
+            editor_api, f"/api/v1/questions/{question_id}/", reworded, method="patch"
+        )
+        assert response.status_code == 200 and response.json()["warnings"] == []
+        # Reads carry no advice: it belongs to the write that asked for it.
+        assert "warnings" not in editor_api.get(f"/api/v1/questions/{question_id}/").json()
+
     def test_a_body_that_is_not_json_is_refused(self, editor_api, new_question):
         response = editor_api.post("/api/v1/questions/", new_question)  # form-encoded
         assert_error(response, 415, "unsupported_media_type")

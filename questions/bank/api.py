@@ -22,7 +22,12 @@ from rest_framework.response import Response
 from questions.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, error_responses
 from questions.api.pagination import BankPagination
 from questions.bank.filters import QuestionApiFilter
-from questions.bank.serializers import CompetencySerializer, QuestionSerializer, RoleSerializer
+from questions.bank.serializers import (
+    CompetencySerializer,
+    QuestionSerializer,
+    QuestionWrittenSerializer,
+    RoleSerializer,
+)
 from questions.caching import cached_bank
 from questions.models import Competency, Question, Role
 from questions.search.queries import filter_arguments, question_search
@@ -108,13 +113,15 @@ class BankViewSet(viewsets.GenericViewSet):
     ),
     create=extend_schema(
         summary="Add a question (editors)",
-        responses={201: QuestionSerializer, **error_responses(*WRITE_ERRORS)},
+        request=QuestionSerializer,
+        responses={201: QuestionWrittenSerializer, **error_responses(*WRITE_ERRORS)},
     ),
     update=extend_schema(
         summary="Replace a question (editors)",
         parameters=[QUESTION_ID],
         description="Fields left out take their defaults; `roles` left out stay as they are.",
-        responses={200: QuestionSerializer, **error_responses(*WRITE_ERRORS)},
+        request=QuestionSerializer,
+        responses={200: QuestionWrittenSerializer, **error_responses(*WRITE_ERRORS)},
     ),
     partial_update=extend_schema(
         summary="Change, retire or restore a question (editors)",
@@ -122,7 +129,8 @@ class BankViewSet(viewsets.GenericViewSet):
         description='Send only the fields to change. `{"active": false}` retires the question: '
         'kits that use it keep it, but it is no longer offered. `{"active": true}` restores it. '
         "Questions are never deleted through the API.",
-        responses={200: QuestionSerializer, **error_responses(*WRITE_ERRORS)},
+        request=QuestionSerializer,
+        responses={200: QuestionWrittenSerializer, **error_responses(*WRITE_ERRORS)},
     ),
 )
 class QuestionViewSet(
@@ -139,6 +147,11 @@ class QuestionViewSet(
     filter_backends = [DjangoFilterBackend]
     filterset_class = QuestionApiFilter
     lookup_value_regex = "[0-9]+"
+
+    def get_serializer_class(self) -> type[QuestionSerializer]:
+        if self.action in {"create", "update", "partial_update"}:
+            return QuestionWrittenSerializer
+        return QuestionSerializer
 
     def get_queryset(self) -> QuerySet:
         # One query for the page, one for all its roles, whatever the page size.

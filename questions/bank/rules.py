@@ -12,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
+from questions.curation.quality import wording_warnings
 from questions.models import (
     GUIDANCE_MAX_LENGTH,
     QUESTION_TEXT_MAX_LENGTH,
@@ -87,7 +88,11 @@ def _only_question_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 def question_save(question: Question, *, roles: Iterable[Role] | None = None) -> Question:
     """Check and save a question whose fields are set, with its roles when given; raises
-    ValidationError by field, also when another writer took its text first."""
+    ValidationError by field, also when another writer took its text first.
+
+    The saved question carries `wording_warnings`: advice about its wording (protected
+    ground, yes/no or leading questions) that every route shows and none enforces.
+    """
     question_clean(question)
     try:
         # The question and its role links change together or not at all.
@@ -110,6 +115,7 @@ def question_save(question: Question, *, roles: Iterable[Role] | None = None) ->
                 {"text": ["Another question was just saved with the same opening words."]}
             ) from exc
         raise
+    question.wording_warnings = wording_warnings(text=question.text, guidance=question.guidance)
     return question
 
 

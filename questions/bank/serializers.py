@@ -92,6 +92,22 @@ class QuestionSerializer(serializers.ModelSerializer):
         return _bank_write(rules.question_update, question=instance, **validated_data)
 
 
+class QuestionWrittenSerializer(QuestionSerializer):
+    """A question as an editor's write left it, with advice about its wording."""
+
+    warnings = serializers.SerializerMethodField(
+        help_text="Advice about the wording, as the admin gives it: a protected "
+        "characteristic touched on, a yes/no or a leading question. The question is saved "
+        "either way; empty when nothing stands out."
+    )
+
+    class Meta(QuestionSerializer.Meta):
+        fields = [*QuestionSerializer.Meta.fields, "warnings"]
+
+    def get_warnings(self, question: Question) -> list[str]:
+        return getattr(question, "wording_warnings", [])
+
+
 def _bank_write(write: Any, **arguments: Any) -> Question:
     """Run a bank write and report its rule violations as API field errors."""
     try:

@@ -20,7 +20,7 @@ from rest_framework.authtoken.models import TokenProxy
 from questions.bank.rules import question_save, question_set_active
 from questions.curation.history import HistoryAdmin
 from questions.curation.importing import import_report
-from questions.curation.quality import similar_questions, wording_warnings
+from questions.curation.quality import similar_questions
 from questions.curation.resources import QuestionResource
 from questions.models import (
     Competency,
@@ -155,7 +155,7 @@ class QuestionAdmin(ImportExportMixin, HistoryAdmin):
         # Warn, never block: the editor decides. Checked only when the wording changes.
         if change and not {"text", "guidance"} & set(form.changed_data):
             return
-        for warning in wording_warnings(text=obj.text, guidance=obj.guidance):
+        for warning in obj.wording_warnings:
             messages.warning(request, warning)
         for twin in similar_questions(obj.text, exclude_pk=obj.pk):
             messages.warning(

@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString
 from import_export.results import Result, RowResult
 from import_export.tmp_storages import BaseStorage
 
+from questions.curation.quality import wording_warnings
 from questions.curation.resources import QuestionResource, error_columns, find_question
 from questions.models import ImportUpload, Role
 
@@ -146,6 +147,8 @@ class ReportRow:
     text: str
     changes: list[tuple[str, SafeString]] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    # Advice about the wording, as the admin form and the API give it: shown, never enforced.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -207,17 +210,25 @@ def import_report(result: Result) -> ImportReport:
             errors = error_columns(row_result.validation_error)
         for error in row_result.errors:
             errors.extend(("row", message) for message in _messages(error.error))
+        status = STATUS.get(row_result.import_type, row_result.import_type)
         rows.append(
             ReportRow(
                 number=number,
-                status=STATUS.get(row_result.import_type, row_result.import_type),
+                status=status,
                 text=str(values.get("text") or row_result.object_repr or ""),
                 changes=list(row_result.diff or []) if not errors else [],
                 errors=errors,
+                warnings=_wording_warnings(values) if status in {"new", "changed"} else [],
             )
         )
     file_errors = [message for error in result.base_errors for message in _messages(error.error)]
     return ImportReport(rows, file_errors)
+
+
+def _wording_warnings(values: dict) -> list[str]:
+    return wording_warnings(
+        text=str(values.get("text") or ""), guidance=str(values.get("guidance") or "")
+    )
 
 
 def import_rows(dataset: tablib.Dataset, *, commit: bool, file_name: str) -> ImportReport:

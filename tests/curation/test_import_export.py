@@ -267,6 +267,29 @@ def test_a_new_row_with_an_empty_slug_adds_a_question(seed_bank, editor_client):
     assert question.history.get().history_type == "+"
 
 
+def test_the_preview_gives_the_same_wording_advice_as_the_admin_form(seed_bank, editor_client):
+    row = {
+        "slug": "",
+        "text": "Do you have children, and who looks after them while you travel?",
+        "guidance": "Plans for travel.",
+        "competency": "strategy",
+        "roles": "",
+        "question_type": "situational",
+        "level": "Senior",
+        "minutes": "6",
+        "is_active": "1",
+    }
+    response = preview(editor_client, csv_bytes([row]))
+    [report_row] = response.context["report"].rows
+    assert any("family or marital status" in warning for warning in report_row.warnings)
+    assert any("yes/no" in warning for warning in report_row.warnings)
+    body = response.content.decode()
+    assert 'class="import-warnings"' in body and "family or marital status" in body
+    # Advice, not an error: the row still imports.
+    confirm(editor_client, response)
+    assert Question.objects.filter(text__startswith="Do you have children").exists()
+
+
 def test_a_row_without_a_slug_but_with_known_text_updates_that_question(seed_bank):
     question = Question.objects.get(slug__startswith="how-would-you-go-about-forecasting")
     dataset = tablib.Dataset(headers=["text", "minutes"])
