@@ -23,6 +23,7 @@ from questions.kits import queries
 from questions.kits.add_pages import add_to_kit_context
 from questions.links import without_page
 from questions.models import Question, Role
+from questions.scorecards.effectiveness import effectiveness_context
 
 
 @require_GET
@@ -103,6 +104,7 @@ def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "next": siblings.filter(id__gt=question.id).order_by("id").first(),
         "my_kits": queries.kits_using(question, user=request.user) if question.kit_count else [],
         "add_to_kit": add_to_kit_context(request, question),
+        "effectiveness": effectiveness_context(question, user=request.user),
     }
     return render(request, "questions/bank/question.html", context)
 

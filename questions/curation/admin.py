@@ -8,9 +8,11 @@ from django.core.exceptions import BadRequest
 from django.db.models import Count, F, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import JSON
 from import_export.forms import ExportForm
@@ -30,6 +32,11 @@ from questions.models import (
     Synonym,
 )
 from questions.scorecards.admin import RatingScaleInline
+from questions.scorecards.effectiveness import (
+    MIN_SAMPLE,
+    question_effectiveness,
+    rated_answers,
+)
 from questions.spreadsheets import SafeCSV, SafeXLSX
 
 
@@ -106,13 +113,14 @@ class QuestionAdmin(ImportExportMixin, HistoryAdmin):
     search_fields = ["text", "guidance", "slug"]
     prepopulated_fields = {"slug": ["text"]}
     filter_horizontal = ["roles"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "how_it_rates"]
     actions = ["retire", "restore"]
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["text", "guidance", "competency", "roles"]}),
         ("Classification", {"fields": ["question_type", "level", "minutes", "is_active"]}),
         ("Identity", {"fields": ["slug", "created_at", "updated_at"], "classes": ["collapse"]}),
+        ("How it rates", {"fields": ["how_it_rates"], "classes": ["collapse"]}),
     ]
 
     # Import and export (django-import-export): the changelist's filters and search apply.
@@ -123,6 +131,23 @@ class QuestionAdmin(ImportExportMixin, HistoryAdmin):
     # needs every column anyway.
     export_form_class = ExportForm
     import_template_name = "admin/questions/question/import.html"
+
+    @admin.display(description="Ratings")
+    def how_it_rates(self, question: Question) -> str:
+        """The question page's figures, from every loop: the admin is for staff only."""
+        if question.pk is None:
+            return "Not rated yet."
+        html = render_to_string(
+            "questions/scorecards/_effectiveness.html",
+            {
+                "versions": question_effectiveness(question, rated_answers()),
+                "scope": "From every loop's submitted scorecards.",
+                "min_sample": MIN_SAMPLE,
+            },
+        )
+        # The admin turns line breaks in a read-only value into <br>; the HTML was escaped
+        # when rendered.
+        return mark_safe(html.replace("\n", " "))
 
     @admin.display(description="Question", ordering="text")
     def short_text(self, question: Question) -> str:
