@@ -67,14 +67,14 @@ def kit_shared(request: HttpRequest, token: str) -> HttpResponse:
     response = render(
         request, "questions/kits/kit_interview.html", sheet_context(request, kit, shared=True)
     )
-    return _private(response)
+    return keep_private(response)
 
 
 @require_GET
 @throttled(SharedKitPdfThrottle)
 def kit_shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
     kit = _shared_kit(token)
-    return _private(_pdf_response(request, kit, shared=True))
+    return keep_private(_pdf_response(request, kit, shared=True))
 
 
 def _shared_kit(token: str) -> Kit:
@@ -84,7 +84,7 @@ def _shared_kit(token: str) -> Kit:
     return kit
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def keep_private(response: HttpResponse) -> HttpResponse:
     """Keep a shared kit out of caches, search engines and other sites' referrer logs."""
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex, nofollow"

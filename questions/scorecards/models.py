@@ -101,6 +101,9 @@ class Loop(models.Model):
         related_name="loops",
         help_text="What the loop must assess, for the coverage check; none means all of them.",
     )
+    # The candidate prep packet's link: None while it is off (the default), a new value when
+    # it is replaced, so a link given out can always be taken back.
+    prep_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -115,6 +115,11 @@ def _loop_context(request: HttpRequest, loop: Loop, **forms) -> dict:
         "interview_form": forms.get("interview_form")
         or (InterviewForm(owner=request.user) if owner else None),
         "candidate_form": forms.get("candidate_form") or (CandidateForm() if owner else None),
+        "prep_url": request.build_absolute_uri(
+            reverse("questions:loop-prep", args=[loop.prep_token])
+        )
+        if owner and loop.prep_token
+        else "",
     }
 
 

@@ -2,12 +2,16 @@
 
 from django.urls import path
 
-from questions.scorecards import pages
+# Registers the share_token converter that share links use.
+import questions.kits.urls  # noqa: F401
+from questions.scorecards import pages, prep_pages
 
 urlpatterns = [
     path("loops/", pages.loop_list, name="loop-list"),
     path("loops/new/", pages.loop_create, name="loop-create"),
     path("loops/<uuid:code>/", pages.loop_detail, name="loop-detail"),
+    path("loops/<uuid:code>/prep/", prep_pages.loop_prep_share, name="loop-prep-share"),
+    path("loops/prep/<share_token:token>/", prep_pages.loop_prep_packet, name="loop-prep"),
     path("loops/<uuid:code>/interviews/", pages.loop_add_interview, name="loop-add-interview"),
     path(
         "loops/<uuid:code>/interviews/<int:interview_id>/",

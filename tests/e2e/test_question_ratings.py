@@ -48,3 +48,24 @@ def test_a_question_page_shows_how_it_rates(
     check(page, "question page with ratings")
     section.scroll_into_view_if_needed()
     readme_screenshot(page, "question-ratings")
+
+
+def test_the_candidate_prep_packet_reads_well_anywhere(
+    page: Page, new_context, live_server, bank, hiring_manager_user, signed_in
+):
+    question = Question.objects.get(text__startswith=STRATEGIC)
+    kit = kit_rules.kit_create(owner=hiring_manager_user, title="Onsite 1: strategy")
+    item_rules.kit_add_question(kit=kit, question=question)
+    loop = rules.loop_create(owner=hiring_manager_user, title="Operations manager onsite")
+    rules.loop_add_interview(loop=loop, kit=kit)
+    signed_in(page.context, hiring_manager_user)
+    page.goto(f"{live_server.url}/loops/{loop.code}/")
+    page.get_by_role("button", name="Turn on a prep packet link").click()
+    link = page.get_by_label("Prep packet link").input_value()
+
+    candidate = new_context().new_page()
+    assert candidate.goto(link).status == 200
+    expect(candidate.get_by_role("heading", level=1)).to_have_text("Your interviews")
+    expect(candidate.get_by_role("listitem").first).to_contain_text("Onsite 1: strategy")
+    expect(candidate.get_by_text(question.text)).to_have_count(0)
+    check(candidate, "prep packet")
