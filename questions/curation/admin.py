@@ -1,5 +1,6 @@
 from contextlib import suppress
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.contrib import admin, messages
@@ -10,7 +11,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from import_export.admin import ImportExportMixin
@@ -23,6 +24,7 @@ from questions.bank.rules import question_save, question_set_active
 from questions.curation.history import HistoryAdmin
 from questions.curation.importing import import_report
 from questions.curation.quality import similar_questions
+from questions.curation.report_admin import report_view
 from questions.curation.resources import QuestionResource
 from questions.models import (
     Competency,
@@ -131,6 +133,16 @@ class QuestionAdmin(ImportExportMixin, HistoryAdmin):
     # needs every column anyway.
     export_form_class = ExportForm
     import_template_name = "admin/questions/question/import.html"
+    # Import and export add their buttons to this one's (import_export's own template).
+    change_list_template = "admin/questions/question/change_list_with_report.html"
+
+    def get_urls(self):
+        report = path(
+            "report/",
+            self.admin_site.admin_view(partial(report_view, self)),
+            name="questions_question_report",
+        )
+        return [report, *super().get_urls()]
 
     @admin.display(description="Ratings")
     def how_it_rates(self, question: Question) -> str:

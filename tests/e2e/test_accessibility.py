@@ -52,6 +52,8 @@ ADMIN_PAGES = [
     "/admin/questions/question/{question}/change/",
     "/admin/questions/question/{question}/history/",
     "/admin/questions/question/import/",
+    "/admin/questions/question/report/",
+    "/admin/questions/question/report/?flag=unused",
     "/admin/questions/competency/",
     "/admin/questions/synonym/",
     "/admin/questions/kit/",
