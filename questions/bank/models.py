@@ -177,6 +177,18 @@ class Question(models.Model):
         default=True,
         help_text="Retired questions stay in existing kits but are no longer offered.",
     )
+    retired_reason = models.CharField(
+        "why it was retired",
+        max_length=500,
+        blank=True,
+        help_text="For editors: what was wrong with it (too easy, answers going around…).",
+    )
+    alternates = models.ManyToManyField(
+        "self",
+        blank=True,
+        help_text="Questions that test the same thing: balancing with rotation takes the "
+        "least asked of them, and never two of them in one kit.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Stored so the GIN index can serve search; PostgreSQL recomputes it on every write.

@@ -115,12 +115,18 @@ class QuestionAdmin(ImportExportMixin, HistoryAdmin):
     search_fields = ["text", "guidance", "slug"]
     prepopulated_fields = {"slug": ["text"]}
     filter_horizontal = ["roles"]
+    # A search box, not a list of a million questions.
+    autocomplete_fields = ["alternates"]
     readonly_fields = ["created_at", "updated_at", "how_it_rates"]
     actions = ["retire", "restore"]
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["text", "guidance", "competency", "roles"]}),
-        ("Classification", {"fields": ["question_type", "level", "minutes", "is_active"]}),
+        (
+            "Classification",
+            {"fields": ["question_type", "level", "minutes", "is_active", "retired_reason"]},
+        ),
+        ("Alternates", {"fields": ["alternates"]}),
         ("Identity", {"fields": ["slug", "created_at", "updated_at"], "classes": ["collapse"]}),
         ("How it rates", {"fields": ["how_it_rates"], "classes": ["collapse"]}),
     ]

@@ -12,6 +12,7 @@ from questions.counting import CappedPaginator
 from questions.links import page_number
 from questions.models import Question
 from questions.scorecards import report
+from questions.scorecards.effectiveness import EXPOSURE_DAYS
 from questions.spreadsheets import neutralised
 
 PER_PAGE = 50
@@ -24,7 +25,7 @@ CSV_HEADER = [
     "% at the top level",
     "% of pairs agreeing",
     "pairs",
-    f"candidates asked (last {report.EXPOSURE_DAYS} days)",
+    f"candidates asked (last {EXPOSURE_DAYS} days)",
 ]
 
 
@@ -62,7 +63,7 @@ def report_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
             "agreement": round(report.AGREEMENT_FLAG * 100),
             "pairs": report.NOISY_MIN_PAIRS,
             "exposed": report.OVER_EXPOSED,
-            "days": report.EXPOSURE_DAYS,
+            "days": EXPOSURE_DAYS,
         },
     }
     return TemplateResponse(request, "admin/questions/question/report.html", context)

@@ -14,6 +14,7 @@ from questions.models import (
     Question,
     Role,
 )
+from questions.scorecards.effectiveness import candidates_asked, rated_answers
 
 # Balancing leaves this share of the slot for introductions and the candidate's questions.
 BALANCE_RESERVE_SHARE = 0.2
@@ -50,10 +51,13 @@ def kit_rebalance(
     role: Role | None,
     target_minutes: int,
     competencies: Sequence[Competency],
+    rotate: bool = False,
 ) -> tuple[Kit, list[Question]]:
     """Give a kit new balance settings and the questions they choose, as one change: a kit
     never keeps new settings without their questions, nor the reverse."""
-    proposal = kit_balance(role=role, target_minutes=target_minutes, competencies=competencies)
+    proposal = kit_balance(
+        role=role, target_minutes=target_minutes, competencies=competencies, rotate=rotate
+    )
     with transaction.atomic():
         kit = kit_update(
             kit=kit, role=role, target_minutes=target_minutes, competencies=competencies
@@ -69,6 +73,7 @@ def kit_balance(
     competencies: Iterable[Competency] = (),
     reserve_minutes: int | None = None,
     exclude: Iterable[int] = (),
+    rotate: bool = False,
 ) -> list[Question]:
     """Propose questions covering the competencies evenly within the time budget.
 
@@ -78,6 +83,10 @@ def kit_balance(
     introductions and the candidate's questions). With no competencies given, it uses
     every competency the role has questions in (or the whole bank, without a role).
     Questions written for the role come first; within that, bank order.
+
+    With `rotate`, the questions fewest candidates were asked lately come first instead,
+    and of a set of alternates (questions testing the same thing) only the least asked one
+    is offered, so a kit never holds two of them.
     """
     if reserve_minutes is None:
         reserve_minutes = round(target_minutes * BALANCE_RESERVE_SHARE)
@@ -103,12 +112,42 @@ def kit_balance(
         pools.setdefault(question.competency_id, []).append(
             (0 if question.pk in role_question_ids else 1, question.pk)
         )
+    if rotate:
+        pools = _rotated(pools)
     ordered_pools = [
-        [(by_id[pk].minutes, pk) for _, pk in sorted(pool)]
+        [(by_id[pk].minutes, pk) for *_, pk in sorted(pool)]
         for _, pool in sorted(pools.items(), key=lambda entry: rank[entry[0]])
     ]
     chosen = balance_pools(ordered_pools, budget, limit=KIT_QUESTIONS_MAX)
     return [by_id[pk] for pk in chosen]
+
+
+def _rotated(pools: dict[int, list[tuple]]) -> dict[int, list[tuple]]:
+    """The pools ordered by how many candidates were asked each question lately, one
+    question kept of each set of alternates (the least asked; on a tie, the role's)."""
+    ids = [pk for pool in pools.values() for _, pk in pool]
+    asked = {
+        row["question_id"]: row["candidates"]
+        for row in candidates_asked(rated_answers().filter(question_id__in=ids))
+    }
+    alternates: dict[int, set[int]] = {}
+    for left, right in Question.alternates.through.objects.filter(
+        from_question_id__in=ids
+    ).values_list("from_question_id", "to_question_id"):
+        alternates.setdefault(left, set()).add(right)
+    rotated = {}
+    taken: set[int] = set()
+    for competency_id, pool in pools.items():
+        ordered = sorted((asked.get(pk, 0), role_first, pk) for role_first, pk in pool)
+        kept = []
+        for entry in ordered:
+            pk = entry[-1]
+            if pk in taken:
+                continue
+            kept.append(entry)
+            taken |= {pk, *alternates.get(pk, ())}
+        rotated[competency_id] = kept
+    return rotated
 
 
 def balance_pools(

@@ -75,6 +75,11 @@ class BalanceForm(forms.Form):
         label="Target duration (minutes)", min_value=KIT_TARGET_MIN, max_value=KIT_TARGET_MAX
     )
     competencies = CompetencyChoices(label="Competencies to cover")
+    rotate = forms.BooleanField(
+        required=False,
+        label="Rotate: prefer the questions fewest candidates were asked lately",
+        help_text="And only one of each set of alternates an editor has marked.",
+    )
 
 
 class KitItemForm(forms.Form):

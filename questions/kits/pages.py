@@ -293,6 +293,7 @@ def kit_balance(request: HttpRequest, code) -> HttpResponse:
             role=inputs["role"],
             target_minutes=inputs["target_minutes"],
             competencies=inputs["competencies"],
+            rotate=inputs["rotate"],
         )
         if request.method == "POST":
             try:
@@ -301,6 +302,7 @@ def kit_balance(request: HttpRequest, code) -> HttpResponse:
                     role=inputs["role"],
                     target_minutes=inputs["target_minutes"],
                     competencies=inputs["competencies"],
+                    rotate=inputs["rotate"],
                 )
             except rules.KitError as error:
                 messages.error(request, error.message)

@@ -13,15 +13,19 @@ another team's candidates did.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from itertools import combinations
 from statistics import fmean, stdev
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from questions.models import Question
 from questions.scorecards.models import LEVELS, Rating
 
 MIN_SAMPLE = 5
+# How far back "asked lately" (exposure) counts.
+EXPOSURE_DAYS = 90
 # Two interviewers "agree" on a candidate when their levels are at most this far apart.
 AGREEMENT_TOLERANCE = 1
 
@@ -139,6 +143,19 @@ def ratings_visible_to(user) -> QuerySet[Rating]:
     return rated_answers().filter(scorecard__candidate__loop__owner=user.pk)
 
 
+def exposure_since() -> datetime:
+    return timezone.now() - timedelta(days=EXPOSURE_DAYS)
+
+
+def candidates_asked(ratings: QuerySet[Rating]) -> QuerySet:
+    """Per question, how many candidates were asked it in the last EXPOSURE_DAYS."""
+    return (
+        ratings.filter(scorecard__submitted_at__gte=exposure_since())
+        .values("question_id")
+        .annotate(candidates=Count("scorecard__candidate", distinct=True))
+    )
+
+
 def effectiveness_context(question: Question, *, user) -> dict | None:
     """What the question's page shows of its ratings, or None for people who see none."""
     if not may_learn_from_ratings(user):
@@ -148,10 +165,14 @@ def effectiveness_context(question: Question, *, user) -> dict | None:
         if user.is_staff
         else ("From the submitted scorecards of your loops.")
     )
+    ratings = ratings_visible_to(user)
+    asked = next(iter(candidates_asked(ratings.filter(question=question))), None)
     return {
-        "versions": question_effectiveness(question, ratings_visible_to(user)),
+        "versions": question_effectiveness(question, ratings),
         "scope": scope,
         "min_sample": MIN_SAMPLE,
+        "asked_lately": asked["candidates"] if asked else 0,
+        "exposure_days": EXPOSURE_DAYS,
     }
 
 

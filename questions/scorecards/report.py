@@ -10,18 +10,20 @@ Figures are for each question's current wording, as its page shows them
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from itertools import combinations
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from questions.models import KitItem, Question
-from questions.scorecards.effectiveness import AGREEMENT_TOLERANCE, MIN_SAMPLE, rated_answers
+from questions.scorecards.effectiveness import (
+    AGREEMENT_TOLERANCE,
+    MIN_SAMPLE,
+    candidates_asked,
+    rated_answers,
+)
 from questions.scorecards.models import LEVELS, Rating
 
-# How far back exposure counts, and from how many candidates a question is over-exposed.
-EXPOSURE_DAYS = 90
+# From how many candidates asked lately (EXPOSURE_DAYS) a question is over-exposed.
 OVER_EXPOSED = 20
 # Too easy: at least this share of ratings at the top level.
 CEILING_FLAG = 0.5
@@ -56,19 +58,6 @@ class QuestionFigures:
     @property
     def agreement_percent(self) -> int | None:
         return round(100 * self.agreeing / self.pairs) if self.pairs else None
-
-
-def exposure_since() -> datetime:
-    return timezone.now() - timedelta(days=EXPOSURE_DAYS)
-
-
-def candidates_asked(ratings: QuerySet[Rating]) -> QuerySet:
-    """Per question, how many candidates were asked it in the last EXPOSURE_DAYS."""
-    return (
-        ratings.filter(scorecard__submitted_at__gte=exposure_since())
-        .values("question_id")
-        .annotate(candidates=Count("scorecard__candidate", distinct=True))
-    )
 
 
 def rating_figures() -> dict[int, QuestionFigures]:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from questions.models import Question
 from questions.scorecards import report, rules
+from questions.scorecards.effectiveness import EXPOSURE_DAYS
 from questions.scorecards.models import Scorecard
 from tests.scorecards.scorecard_helpers import fill, interview
 
@@ -62,7 +63,7 @@ def test_exposure_counts_candidates_of_the_last_90_days(rated, pricing_question,
     monkeypatch.setattr(report, "OVER_EXPOSED", 3)
     assert "exposed" in report.rating_figures()[pricing_question.pk].flags
     Scorecard.objects.filter(candidate__reference="ATS-1").update(
-        submitted_at=timezone.now() - timedelta(days=report.EXPOSURE_DAYS + 1)
+        submitted_at=timezone.now() - timedelta(days=EXPOSURE_DAYS + 1)
     )
     figure = report.rating_figures()[pricing_question.pk]
     assert figure.exposure == 2 and "exposed" not in figure.flags
@@ -110,3 +111,63 @@ class TestAdminPage:
         client.force_login(request.getfixturevalue(who))
         response = client.get("/admin/questions/question/report/")
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+class TestRotation:
+    """Balancing with rotation: the least asked first, one of each set of alternates."""
+
+    def test_the_least_asked_questions_come_first(
+        self, rated, pricing_question, spare_question, strategy
+    ):
+        from questions.kits import balance
+
+        # Pricing was asked of 3 candidates lately; the spare question of none.
+        plain = balance.kit_balance(role=None, target_minutes=9, competencies=[strategy])
+        rotated = balance.kit_balance(
+            role=None, target_minutes=9, competencies=[strategy], rotate=True
+        )
+        assert plain == [pricing_question]  # bank order
+        assert rotated == [spare_question]
+
+    def test_only_the_least_asked_of_alternates_is_offered(
+        self, rated, pricing_question, spare_question, strategy
+    ):
+        from questions.kits import balance
+
+        pricing_question.alternates.add(spare_question)
+        assert list(spare_question.alternates.all()) == [pricing_question]  # both ways
+        rotated = balance.kit_balance(
+            role=None, target_minutes=120, competencies=[strategy], rotate=True
+        )
+        assert spare_question in rotated and pricing_question not in rotated
+        plain = balance.kit_balance(role=None, target_minutes=120, competencies=[strategy])
+        assert {pricing_question, spare_question} <= set(plain)
+
+    def test_the_balance_page_offers_rotation(self, rated, owner_client, kit, spare_question):
+        pricing = kit.items.get(position=1).question
+        pricing.alternates.add(spare_question)
+        page = owner_client.get(
+            f"/kits/{kit.code}/balance/?target_minutes=60&competencies=strategy&rotate=on"
+        ).content.decode()
+        assert "Rotate: prefer the questions fewest candidates were asked lately" in page
+        proposal = page[page.index("proposal-heading") :]
+        assert spare_question.text in proposal and pricing.text not in proposal
+        owner_client.post(
+            f"/kits/{kit.code}/balance/",
+            {"target_minutes": "60", "competencies": "strategy", "rotate": "on"},
+        )
+        assert list(kit.items.values_list("question", flat=True)) == [spare_question.pk]
+
+
+def test_the_question_page_says_how_many_candidates_were_asked_lately(
+    rated, owner_client, pricing_question
+):
+    page = owner_client.get(pricing_question.get_absolute_url()).content.decode()
+    assert "Asked of <strong>3</strong> candidates in the last 90 days." in page
+
+
+def test_editors_mark_alternates_and_why_a_question_was_retired(editor_client, pricing_question):
+    page = editor_client.get(
+        f"/admin/questions/question/{pricing_question.pk}/change/"
+    ).content.decode()
+    assert 'name="alternates"' in page and 'name="retired_reason"' in page
