@@ -150,6 +150,8 @@ def targets(strategy, ops_manager, pricing_question, kit) -> dict:
         guidance="Sizes the market and names the risks.",
         competency=strategy,
     )
+    # The spare question tests what the kit's first one does: it can be swapped in.
+    pricing_question.alternates.add(spare)
     return {
         "competency": strategy.slug,
         "competency_id": strategy.id,
@@ -434,6 +436,7 @@ KIT_CHANGES = [
     ("/kits/{kit}/items/{item}/remove/", {}),
     ("/kits/{kit}/items/restore/", {"token": "{undo}"}),
     ("/kits/{kit}/items/{item}/move/", {"direction": "down"}),
+    ("/kits/{kit}/items/{item}/swap/", {"question": "{spare}"}),
     ("/kits/{kit}/items/{item}/edit/", {"minutes": "3", "note": "Taken over"}),
     ("/kits/{kit}/items/{item}/wording/", {"choice": "accept"}),
     ("/kits/{kit}/items/{item}/wording/", {"choice": "keep"}),

@@ -245,7 +245,8 @@ class KitViewSet(KitItemActions, viewsets.GenericViewSet):
         description="Replaces the kit's questions with a balanced set, as “Balance this kit” "
         "does: the same number from each competency, role questions first, within about "
         "four fifths of the slot. `role`, `target_minutes` and `competencies` default to the "
-        "kit's and are saved on it. The same inputs always give the same questions.",
+        "kit's and are saved on it. The same inputs always give the same questions; with "
+        "`rotate`, the least asked lately come first, one of each set of alternates.",
         parameters=[KIT_ID],
         request=KitBalanceSerializer,
         responses={200: KitSerializer, **error_responses(*WRITE_ERRORS)},
@@ -258,7 +259,11 @@ class KitViewSet(KitItemActions, viewsets.GenericViewSet):
         target_minutes = data.get("target_minutes", kit.target_minutes)
         competencies = data.get("competencies", list(kit.competencies.all()))
         kit, _ = balance.kit_rebalance(
-            kit=kit, role=role, target_minutes=target_minutes, competencies=competencies
+            kit=kit,
+            role=role,
+            target_minutes=target_minutes,
+            competencies=competencies,
+            rotate=data.get("rotate", False),
         )
         return self.kit_response(kit)
 

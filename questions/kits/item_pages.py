@@ -231,6 +231,26 @@ def kit_item_wording(request: HttpRequest, code, item_id: int) -> HttpResponse:
     return _answer_change(request, item.kit, message=message, anchor=f"item-{item.pk}")
 
 
+@require_POST
+@login_required
+def kit_item_swap(request: HttpRequest, code, item_id: int) -> HttpResponse:
+    """Ask an alternate (a question testing the same thing) in this item's place."""
+    item = own_item(request, code, item_id)
+    alternate = Question.objects.filter(slug=request.POST.get("question", "")).first()
+    if alternate is None:
+        return _answer_change(request, item.kit, message="Choose an alternate.", error=True)
+    try:
+        item_rules.kit_swap_for_alternate(item=item, question=alternate)
+    except rules.KitError as error:
+        return _answer_change(request, item.kit, message=error.message, error=True)
+    return _answer_change(
+        request,
+        item.kit,
+        message=f"Question {item.position} is now “{_short(alternate.text)}”.",
+        anchor=f"item-{item.pk}",
+    )
+
+
 def _short(text: str, words: int = 8) -> str:
     parts = text.split()
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")

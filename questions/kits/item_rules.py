@@ -232,6 +232,38 @@ def kit_keep_wording(*, item: KitItem) -> KitItem:
     return item
 
 
+def kit_swap_for_alternate(*, item: KitItem, question: Question) -> KitItem:
+    """Ask one of the question's alternates in its place: same position, time box and note,
+    the alternate's current wording."""
+    with transaction.atomic():
+        kit = locked(item.kit)
+        item = _current_item(kit, item)
+        question = Question.objects.filter(pk=question.pk).first()
+        if question is None or not item.question.alternates.filter(pk=question.pk).exists():
+            raise KitError("That question is not an alternate of this one.")
+        if not question.is_active:
+            raise KitError("That question is retired, so it cannot be added to kits.")
+        if kit.items.filter(question=question).exists():
+            raise KitError("That question is already in this kit.")
+        item.question = question
+        item.pinned_text = question.text
+        item.pinned_guidance = question.guidance
+        item.pinned_anchors = anchors_of([question.pk]).get(question.pk, [])
+        item.seen_text = item.seen_guidance = ""
+        item.save(
+            update_fields=[
+                "question",
+                "pinned_text",
+                "pinned_guidance",
+                "pinned_anchors",
+                "seen_text",
+                "seen_guidance",
+            ]
+        )
+        touch(kit)
+    return item
+
+
 def kit_replace_questions(*, kit: Kit, questions: Sequence[Question]) -> list[KitItem]:
     """Replace everything in the kit with these questions, in this order (after balancing)."""
     with transaction.atomic():

@@ -205,11 +205,13 @@ def builder_context(kit: Kit) -> dict[str, Any]:
     """Everything the kit side of the builder shows, in a fixed number of queries."""
     items = list(queries.kit_items(kit))
     competencies = list(Competency.objects.all())
+    alternates = queries.alternates_for(items)
     for item in items:
         # Set on every item, as the template asks: a missing attribute is a slow lookup
         # for Django's templates, several per item of a 60-question kit.
         item.diff = queries.kit_item_diff(item) if item.changed_in_bank else None
         item.edit_form = None  # the form with its errors, after a failed edit
+        item.alternates = alternates.get(item.question_id, [])
     return {
         "kit": kit,
         "items": items,

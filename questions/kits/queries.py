@@ -17,6 +17,7 @@ from questions.models import (
     KitItem,
     Question,
 )
+from questions.scorecards.effectiveness import candidates_asked, rated_answers
 from questions.scorecards.models import LoopInterview, RatingScale, Recommendation
 
 # The overall recommendation printed at the end of a kit, worded as scorecards record it.
@@ -53,6 +54,42 @@ def kits_using(question: Question, *, user) -> QuerySet[Kit]:
     if not user.is_authenticated:
         return Kit.objects.none()
     return Kit.objects.owned_by(user).filter(items__question=question).order_by("title", "pk")
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """A question that tests the same thing as one in the kit, and how often it was asked."""
+
+    question: Question
+    asked_lately: int
+
+
+def alternates_for(items: Sequence[KitItem]) -> dict[int, list[Alternate]]:
+    """Per question in the kit, its active alternates not in the kit, least asked first.
+    Two queries, whatever the kit's size."""
+    in_kit = {item.question_id for item in items}
+    links = list(
+        Question.alternates.through.objects.filter(
+            from_question_id__in=in_kit, to_question__is_active=True
+        )
+        .exclude(to_question_id__in=in_kit)
+        .select_related("to_question")
+    )
+    if not links:
+        return {}
+    ids = {link.to_question_id for link in links}
+    asked = {
+        row["question_id"]: row["candidates"]
+        for row in candidates_asked(rated_answers().filter(question_id__in=ids))
+    }
+    found: dict[int, list[Alternate]] = {}
+    for link in links:
+        found.setdefault(link.from_question_id, []).append(
+            Alternate(link.to_question, asked.get(link.to_question_id, 0))
+        )
+    for alternates in found.values():
+        alternates.sort(key=lambda alternate: (alternate.asked_lately, alternate.question.pk))
+    return found
 
 
 def kits_to_add_to(user) -> QuerySet[Kit]:

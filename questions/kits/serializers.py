@@ -304,6 +304,12 @@ class KitBalanceSerializer(serializers.Serializer):
     role = _role_field("The role's slug; null for none. Default: the kit's role.")
     target_minutes = _target_minutes_field("The slot, in minutes. Default: the kit's.")
     competencies = _competencies_field("Slugs of the competencies to cover. Default: the kit's.")
+    rotate = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="Prefer the questions fewest candidates were asked in the last 90 days, "
+        "and only the least asked of a set of alternates. Default: false.",
+    )
 
 
 class KitItemAddSerializer(serializers.Serializer):

@@ -39,6 +39,7 @@ urlpatterns = [
         "kits/<uuid:code>/items/<int:item_id>/edit/", item_pages.kit_item_edit, name="kit-item-edit"
     ),
     path("kits/<uuid:code>/items/<int:item_id>/move/", item_pages.kit_move, name="kit-move"),
+    path("kits/<uuid:code>/items/<int:item_id>/swap/", item_pages.kit_item_swap, name="kit-swap"),
     path("kits/<uuid:code>/items/<int:item_id>/remove/", item_pages.kit_remove, name="kit-remove"),
     path("kits/<uuid:code>/items/restore/", item_pages.kit_restore, name="kit-restore"),
     path(

@@ -193,3 +193,25 @@ def covered_cards(page: Page) -> list[int]:
           return covered;
         }"""
     )
+
+
+def test_an_alternate_is_swapped_in_from_the_card(
+    page: Page, live_server, bank, hiring_manager_user, signed_in
+):
+    from tests.e2e.test_accessibility import serious_violations
+
+    kit = big_kit(hiring_manager_user, questions=2)
+    first = kit.items.get(position=1).question
+    alternate = Question.objects.order_by("-pk").first()
+    first.alternates.add(alternate)
+    signed_in(page.context, hiring_manager_user)
+    page.set_viewport_size(TALL)
+    page.goto(f"{live_server.url}/kits/{kit.code}/")
+    card = page.locator("#kit-items > li").first
+    expect(card).to_contain_text("1 alternate")
+    card.locator("summary").click()
+    expect(card).to_contain_text("asked of 0 candidates lately")
+    assert serious_violations(page) == []
+    card.get_by_role("button", name=re.compile("instead of question 1")).click()
+    expect(page.locator("#kit-status")).to_contain_text("Question 1 is now")
+    expect(page.locator("#kit-items .kit-item-text").first).to_have_text(alternate.text)

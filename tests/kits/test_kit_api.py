@@ -527,6 +527,26 @@ class TestBalance:
         assert (kit.role, kit.target_minutes, list(kit.competencies.all())) == before
         assert list(kit.items.values_list("question_id", flat=True)) == items_before
 
+    def test_rotate_keeps_one_of_a_set_of_alternates(
+        self, owner_api, kit, pricing_question, spare_question
+    ):
+        pricing_question.alternates.add(spare_question)
+        wanted = {"target_minutes": 120, "competencies": ["strategy"]}
+        plain = send(owner_api, "post", kit_path(kit, "balance/"), wanted).json()
+        assert {item["question"] for item in plain["items"]} == {
+            pricing_question.id,
+            spare_question.id,
+        }
+        rotated = send(
+            owner_api, "post", kit_path(kit, "balance/"), {**wanted, "rotate": True}
+        ).json()
+        # Neither was asked lately; the role's question is kept, its alternate left out.
+        assert [item["question"] for item in rotated["items"]] == [pricing_question.id]
+
+    def test_rotate_must_be_a_boolean(self, owner_api, kit):
+        response = send(owner_api, "post", kit_path(kit, "balance/"), {"rotate": "yes"})
+        assert response.status_code == 400 and "rotate" in response.json()["errors"]
+
     def test_left_out_settings_are_the_kits(self, owner_api, kit, pricing_question):
         body = send(owner_api, "post", kit_path(kit, "balance/"), {}).json()
         assert (body["role"], body["target_minutes"]) == ("ops-manager", 30)

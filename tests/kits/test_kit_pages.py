@@ -1091,3 +1091,81 @@ class TestBuilderLayout:
         assert item.note_rows == 5 + 3
         item.note = "\n" * 40
         assert item.note_rows == 15
+
+
+class TestAlternates:
+    @pytest.fixture
+    def linked(self, kit, spare_question):
+        pricing = kit.items.get(position=1).question
+        pricing.alternates.add(spare_question)
+        return pricing
+
+    def test_a_card_offers_its_questions_alternates(
+        self, owner_client, kit, linked, spare_question
+    ):
+        page = body(owner_client.get(url(kit)))
+        assert ">1 alternate</span>" in page
+        assert spare_question.text in page
+        assert "asked of 0 candidates lately" in page
+        item = kit.items.get(position=1)
+        assert f'action="/kits/{kit.code}/items/{item.pk}/swap/"' in page
+
+    def test_swapping_keeps_the_place_time_and_note_and_pins_the_alternate(
+        self, owner_client, kit, linked, spare_question
+    ):
+        item = kit.items.get(position=1)
+        item_rules.kit_update_item(item=item, minutes=9, note="Probe the numbers.")
+        response = owner_client.post(
+            url(kit, f"items/{item.pk}/swap/"), {"question": spare_question.slug}, headers=HTMX
+        )
+        assert response.status_code == 200
+        assert "Question 1 is now “Which market would you enter next, and why?”" in body(response)
+        item.refresh_from_db()
+        assert (item.question, item.position, item.minutes, item.note) == (
+            spare_question,
+            1,
+            9,
+            "Probe the numbers.",
+        )
+        assert item.pinned_text == spare_question.text
+        assert item.pinned_guidance == spare_question.guidance
+
+    @pytest.mark.parametrize("case", ["not-an-alternate", "retired", "already-in-kit", "unknown"])
+    def test_a_swap_that_cannot_be_is_refused_and_changes_nothing(
+        self, owner_client, kit, linked, spare_question, conflict_question, case
+    ):
+        item = kit.items.get(position=1)
+        slug = spare_question.slug
+        if case == "not-an-alternate":
+            linked.alternates.remove(spare_question)
+        elif case == "retired":
+            Question.objects.filter(pk=spare_question.pk).update(is_active=False)
+        elif case == "already-in-kit":
+            linked.alternates.add(conflict_question)
+            slug = conflict_question.slug
+        else:
+            slug = "no-such-question"
+        response = owner_client.post(
+            url(kit, f"items/{item.pk}/swap/"), {"question": slug}, headers=HTMX
+        )
+        assert response.status_code == 400
+        item.refresh_from_db()
+        assert item.question == linked
+
+    def test_the_builder_reads_alternates_in_a_fixed_number_of_queries(
+        self, owner_client, owner, linked, seed_bank
+    ):
+        from django.test.utils import CaptureQueriesContext
+
+        counts = []
+        for size in (2, 12):
+            big = rules.kit_create(owner=owner, title=f"Kit of {size}")
+            for question in Question.objects.active()[:size]:
+                item_rules.kit_add_question(kit=big, question=question)
+                # Alternates from the end of the bank: none of them in the kit.
+                question.alternates.add(*Question.objects.active().order_by("-pk")[:2])
+            owner_client.get(url(big))  # the bank beside it is cached after the first time
+            with CaptureQueriesContext(connection) as captured:
+                assert owner_client.get(url(big)).status_code == 200
+            counts.append(len(captured))
+        assert counts[0] == counts[1]
