@@ -181,6 +181,9 @@ class Question(models.Model):
         "why it was retired",
         max_length=500,
         blank=True,
+        # Also for rows written outside the ORM (bench_data's COPY, restores).
+        default="",
+        db_default="",
         help_text="For editors: what was wrong with it (too easy, answers going around…).",
     )
     alternates = models.ManyToManyField(

@@ -227,6 +227,7 @@ def _empty_bank() -> None:
         Kit.competencies.through._meta.db_table,
         Kit._meta.db_table,
         Question.roles.through._meta.db_table,
+        Question.alternates.through._meta.db_table,
         QuestionVector._meta.db_table,
         Question._meta.db_table,
     ]
