@@ -35,8 +35,8 @@ from questions.models import (
 )
 from questions.scorecards.admin import RatingScaleInline
 from questions.scorecards.effectiveness import (
-    MIN_SAMPLE,
-    question_effectiveness,
+    EVERY_LOOP,
+    effectiveness_summary,
     rated_answers,
 )
 from questions.spreadsheets import SafeCSV, SafeXLSX
@@ -157,11 +157,7 @@ class QuestionAdmin(ImportExportMixin, HistoryAdmin):
             return "Not rated yet."
         html = render_to_string(
             "questions/scorecards/_effectiveness.html",
-            {
-                "versions": question_effectiveness(question, rated_answers()),
-                "scope": "From every loop's submitted scorecards.",
-                "min_sample": MIN_SAMPLE,
-            },
+            effectiveness_summary(question, rated_answers(), EVERY_LOOP),
         )
         # The admin turns line breaks in a read-only value into <br>; the HTML was escaped
         # when rendered.

@@ -35,10 +35,12 @@ def report_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
     flag = request.GET.get("flag", "")
     if flag not in report.FLAGS:
         flag = ""
-    figures = report.rating_figures()
     if flag == "unused":
+        # Never rated, so nothing to count.
+        figures = {}
         questions = report.never_used().select_related("competency").order_by("pk")
     else:
+        figures = report.rating_figures()
         flagged = [
             f.question_id for f in figures.values() if (flag in f.flags if flag else f.flags)
         ]

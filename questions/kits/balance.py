@@ -14,7 +14,7 @@ from questions.models import (
     Question,
     Role,
 )
-from questions.scorecards.effectiveness import candidates_asked, rated_answers
+from questions.scorecards.effectiveness import asked_lately, rated_answers
 
 # Balancing leaves this share of the slot for introductions and the candidate's questions.
 BALANCE_RESERVE_SHARE = 0.2
@@ -126,10 +126,7 @@ def _rotated(pools: dict[int, list[tuple]]) -> dict[int, list[tuple]]:
     """The pools ordered by how many candidates were asked each question lately, one
     question kept of each set of alternates (the least asked; on a tie, the role's)."""
     ids = [pk for pool in pools.values() for _, pk in pool]
-    asked = {
-        row["question_id"]: row["candidates"]
-        for row in candidates_asked(rated_answers().filter(question_id__in=ids))
-    }
+    asked = asked_lately(rated_answers().filter(question_id__in=ids))
     alternates: dict[int, set[int]] = {}
     for left, right in Question.alternates.through.objects.filter(
         from_question_id__in=ids

@@ -203,19 +203,8 @@ def kit_accept_change(*, item: KitItem) -> KitItem:
     with transaction.atomic():
         kit = locked(item.kit)
         item = _current_item(kit, item)
-        item.pinned_text = item.question.text
-        item.pinned_guidance = item.question.guidance
-        item.pinned_anchors = anchors_of([item.question_id]).get(item.question_id, [])
-        item.seen_text = item.seen_guidance = ""
-        item.save(
-            update_fields=[
-                "pinned_text",
-                "pinned_guidance",
-                "pinned_anchors",
-                "seen_text",
-                "seen_guidance",
-            ]
-        )
+        _pin(item, item.question)
+        item.save(update_fields=PINNED_FIELDS)
         touch(kit)
     return item
 
@@ -246,20 +235,8 @@ def kit_swap_for_alternate(*, item: KitItem, question: Question) -> KitItem:
         if kit.items.filter(question=question).exists():
             raise KitError("That question is already in this kit.")
         item.question = question
-        item.pinned_text = question.text
-        item.pinned_guidance = question.guidance
-        item.pinned_anchors = anchors_of([question.pk]).get(question.pk, [])
-        item.seen_text = item.seen_guidance = ""
-        item.save(
-            update_fields=[
-                "question",
-                "pinned_text",
-                "pinned_guidance",
-                "pinned_anchors",
-                "seen_text",
-                "seen_guidance",
-            ]
-        )
+        _pin(item, question)
+        item.save(update_fields=["question", *PINNED_FIELDS])
         touch(kit)
     return item
 
@@ -291,6 +268,18 @@ def kit_replace_questions(*, kit: Kit, questions: Sequence[Question]) -> list[Ki
         )
         touch(kit)
     return items
+
+
+# What an item keeps of its question's wording, and whether its owner saw a newer one.
+PINNED_FIELDS = ["pinned_text", "pinned_guidance", "pinned_anchors", "seen_text", "seen_guidance"]
+
+
+def _pin(item: KitItem, question: Question) -> None:
+    """Pin the question's current wording, guidance and anchors on the item."""
+    item.pinned_text = question.text
+    item.pinned_guidance = question.guidance
+    item.pinned_anchors = anchors_of([question.pk]).get(question.pk, [])
+    item.seen_text = item.seen_guidance = ""
 
 
 def _current_item(kit: Kit, item: KitItem) -> KitItem:

@@ -17,7 +17,7 @@ from questions.models import (
     KitItem,
     Question,
 )
-from questions.scorecards.effectiveness import candidates_asked, rated_answers
+from questions.scorecards.effectiveness import asked_lately, rated_answers
 from questions.scorecards.models import LoopInterview, RatingScale, Recommendation
 
 # The overall recommendation printed at the end of a kit, worded as scorecards record it.
@@ -78,10 +78,7 @@ def alternates_for(items: Sequence[KitItem]) -> dict[int, list[Alternate]]:
     if not links:
         return {}
     ids = {link.to_question_id for link in links}
-    asked = {
-        row["question_id"]: row["candidates"]
-        for row in candidates_asked(rated_answers().filter(question_id__in=ids))
-    }
+    asked = asked_lately(rated_answers().filter(question_id__in=ids))
     found: dict[int, list[Alternate]] = {}
     for link in links:
         found.setdefault(link.from_question_id, []).append(

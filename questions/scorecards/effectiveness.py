@@ -41,9 +41,19 @@ class VersionEffectiveness:
     # Per candidate, each interviewer's level (their latest), for agreement.
     by_candidate: dict[int, dict[int, int]] = field(default_factory=dict)
 
+    def add(self, candidate_id: int, interviewer_id: int, level: int) -> None:
+        """Count one rating; give them latest first, so that an interviewer who rated the
+        candidate twice is one voice, their latest."""
+        self.counts[level] = self.counts.get(level, 0) + 1
+        self.by_candidate.setdefault(candidate_id, {}).setdefault(interviewer_id, level)
+
     @property
     def rated(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def at_top(self) -> int:
+        return self.counts.get(LEVELS[-1], 0)
 
     @property
     def enough(self) -> bool:
@@ -66,7 +76,7 @@ class VersionEffectiveness:
     def ceiling(self) -> float:
         """The share of ratings at the top level: near 1, the question tells candidates apart
         no more."""
-        return self.counts.get(LEVELS[-1], 0) / self.rated
+        return self.at_top / self.rated
 
     @property
     def pairs(self) -> int:
@@ -74,16 +84,18 @@ class VersionEffectiveness:
         return sum(len(given) * (len(given) - 1) // 2 for given in self.by_candidate.values())
 
     @property
-    def agreement(self) -> float | None:
-        """The share of those pairs within AGREEMENT_TOLERANCE; None without any pair."""
-        if not self.pairs:
-            return None
-        agreeing = sum(
+    def agreeing(self) -> int:
+        """Those pairs whose levels are within AGREEMENT_TOLERANCE."""
+        return sum(
             abs(a - b) <= AGREEMENT_TOLERANCE
             for given in self.by_candidate.values()
             for a, b in combinations(given.values(), 2)
         )
-        return agreeing / self.pairs
+
+    @property
+    def agreement(self) -> float | None:
+        """The share of pairs that agree; None without any pair."""
+        return self.agreeing / self.pairs if self.pairs else None
 
     @property
     def ceiling_percent(self) -> int:
@@ -147,31 +159,38 @@ def exposure_since() -> datetime:
     return timezone.now() - timedelta(days=EXPOSURE_DAYS)
 
 
-def candidates_asked(ratings: QuerySet[Rating]) -> QuerySet:
-    """Per question, how many candidates were asked it in the last EXPOSURE_DAYS."""
-    return (
+def asked_lately(ratings: QuerySet[Rating]) -> dict[int, int]:
+    """Per question among `ratings`, how many candidates were asked it in the last
+    EXPOSURE_DAYS (any wording). One query."""
+    rows = (
         ratings.filter(scorecard__submitted_at__gte=exposure_since())
         .values("question_id")
         .annotate(candidates=Count("scorecard__candidate", distinct=True))
     )
+    return {row["question_id"]: row["candidates"] for row in rows}
+
+
+EVERY_LOOP = "From every loop's submitted scorecards."
+
+
+def effectiveness_summary(question: Question, ratings: QuerySet[Rating], scope: str) -> dict:
+    """What the ratings say of a question, for its page and its admin page."""
+    return {
+        "versions": question_effectiveness(question, ratings),
+        "scope": scope,
+        "min_sample": MIN_SAMPLE,
+    }
 
 
 def effectiveness_context(question: Question, *, user) -> dict | None:
     """What the question's page shows of its ratings, or None for people who see none."""
     if not may_learn_from_ratings(user):
         return None
-    scope = (
-        "From every loop's submitted scorecards."
-        if user.is_staff
-        else ("From the submitted scorecards of your loops.")
-    )
+    scope = EVERY_LOOP if user.is_staff else "From the submitted scorecards of your loops."
     ratings = ratings_visible_to(user)
-    asked = next(iter(candidates_asked(ratings.filter(question=question))), None)
     return {
-        "versions": question_effectiveness(question, ratings),
-        "scope": scope,
-        "min_sample": MIN_SAMPLE,
-        "asked_lately": asked["candidates"] if asked else 0,
+        **effectiveness_summary(question, ratings, scope),
+        "asked_lately": asked_lately(ratings.filter(question=question)).get(question.pk, 0),
         "exposure_days": EXPOSURE_DAYS,
     }
 
@@ -192,7 +211,5 @@ def question_effectiveness(
         version = versions.setdefault(
             text, VersionEffectiveness(text=text, current=text == question.text)
         )
-        version.counts[level] = version.counts.get(level, 0) + 1
-        # The latest first: an interviewer who rated the candidate twice counts once.
-        version.by_candidate.setdefault(candidate_id, {}).setdefault(interviewer_id, level)
+        version.add(candidate_id, interviewer_id, level)
     return sorted(versions.values(), key=lambda version: not version.current)

@@ -34,7 +34,7 @@ def _loop(request: HttpRequest, code) -> Loop:
     return get_object_or_404(rules.loops_for(request.user).select_related("role"), code=code)
 
 
-def _own_loop(request: HttpRequest, code) -> Loop:
+def own_loop(request: HttpRequest, code) -> Loop:
     """The loop if this person owns it: interviewers in it may read it, not change it."""
     loop = _loop(request, code)
     if loop.owner_id != request.user.pk:
@@ -135,7 +135,7 @@ def _interviewers_form(interview: LoopInterview, data=None) -> InterviewersForm:
 @require_POST
 @login_required
 def loop_add_interview(request: HttpRequest, code) -> HttpResponse:
-    loop = _own_loop(request, code)
+    loop = own_loop(request, code)
     form = InterviewForm(request.POST, owner=request.user)
     if form.is_valid():
         try:
@@ -153,7 +153,7 @@ def loop_add_interview(request: HttpRequest, code) -> HttpResponse:
 @login_required
 def loop_interview(request: HttpRequest, code, interview_id: int) -> HttpResponse:
     """Change an interview's interviewers, or take it out of the loop."""
-    loop = _own_loop(request, code)
+    loop = own_loop(request, code)
     interview = get_object_or_404(LoopInterview, pk=interview_id, loop=loop)
     if request.POST.get("action") == "remove":
         try:
@@ -177,7 +177,7 @@ def loop_interview(request: HttpRequest, code, interview_id: int) -> HttpRespons
 @require_POST
 @login_required
 def candidate_add(request: HttpRequest, code) -> HttpResponse:
-    loop = _own_loop(request, code)
+    loop = own_loop(request, code)
     form = CandidateForm(request.POST)
     if form.is_valid():
         try:

@@ -59,15 +59,9 @@ def prep_packet(loop: Loop) -> list[PrepInterview]:
         kit__in=[interview.kit_id for interview in interviews]
     ).values_list("kit_id", "question__competency_id"):
         assessed.setdefault(kit_id, set()).add(competency_id)
-    competencies = (
-        list(
-            Competency.objects.filter(pk__in=set().union(*assessed.values())).order_by(
-                "display_order"
-            )
-        )
-        if assessed
-        else []
-    )
+    # An empty set asks the database nothing.
+    competencies = Competency.objects.filter(pk__in=set().union(*assessed.values()))
+    competencies = list(competencies.order_by("display_order"))
     return [
         PrepInterview(
             position=number,

@@ -11,13 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 from questions.api.throttles import SharedKitThrottle, throttled
 from questions.kits.sheets import keep_private
 from questions.scorecards import prep
-from questions.scorecards.pages import _own_loop
+from questions.scorecards.pages import own_loop
 
 
 @require_POST
 @login_required
 def loop_prep_share(request: HttpRequest, code) -> HttpResponse:
-    loop = _own_loop(request, code)
+    loop = own_loop(request, code)
     action = request.POST.get("action")
     if action == "on":
         prep.prep_share(loop=loop)

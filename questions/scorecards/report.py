@@ -10,18 +10,17 @@ Figures are for each question's current wording, as its page shows them
 """
 
 from dataclasses import dataclass, field
-from itertools import combinations
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from questions.models import KitItem, Question
 from questions.scorecards.effectiveness import (
-    AGREEMENT_TOLERANCE,
     MIN_SAMPLE,
-    candidates_asked,
+    VersionEffectiveness,
+    asked_lately,
     rated_answers,
 )
-from questions.scorecards.models import LEVELS, Rating
+from questions.scorecards.models import Rating
 
 # From how many candidates asked lately (EXPOSURE_DAYS) a question is over-exposed.
 OVER_EXPOSED = 20
@@ -41,52 +40,58 @@ FLAGS = {
 
 @dataclass
 class QuestionFigures:
-    """One question's figures for the report, its current wording only."""
+    """One question's figures for the report: its current wording's, as its page counts
+    them, and how many candidates were asked it lately."""
 
     question_id: int
-    rated: int = 0
-    at_top: int = 0
+    current: VersionEffectiveness = field(
+        default_factory=lambda: VersionEffectiveness(text="", current=True)
+    )
     exposure: int = 0
-    pairs: int = 0
-    agreeing: int = 0
     flags: list[str] = field(default_factory=list)
 
     @property
+    def rated(self) -> int:
+        return self.current.rated
+
+    @property
+    def at_top(self) -> int:
+        return self.current.at_top
+
+    @property
+    def pairs(self) -> int:
+        return self.current.pairs
+
+    @property
+    def agreeing(self) -> int:
+        return self.current.agreeing
+
+    @property
     def ceiling_percent(self) -> int | None:
-        return round(100 * self.at_top / self.rated) if self.rated else None
+        return self.current.ceiling_percent if self.rated else None
 
     @property
     def agreement_percent(self) -> int | None:
-        return round(100 * self.agreeing / self.pairs) if self.pairs else None
+        return self.current.agreement_percent
 
 
 def rating_figures() -> dict[int, QuestionFigures]:
-    """Every rated question's figures: three queries over the ratings, none per question.
+    """Every rated question's figures: two queries over the ratings, none per question.
 
     Exposure counts every wording (a candidate was asked the question either way); the
     rest counts the current wording only."""
     figures: dict[int, QuestionFigures] = {}
-    base = rated_answers().filter(pinned_text=F("question__text"))
-    for row in base.values("question_id").annotate(
-        rated=Count("pk"), at_top=Count("pk", filter=Q(level=LEVELS[-1]))
-    ):
-        figures[row["question_id"]] = QuestionFigures(
-            row["question_id"], rated=row["rated"], at_top=row["at_top"]
-        )
-    for row in candidates_asked(rated_answers()):
-        figures.setdefault(row["question_id"], QuestionFigures(row["question_id"]))
-        figures[row["question_id"]].exposure = row["candidates"]
-    given: dict[tuple[int, int], dict[int, int]] = {}
-    rows = base.order_by("-scorecard__submitted_at", "-pk").values_list(
-        "question_id", "scorecard__candidate_id", "scorecard__interviewer_id", "level"
+    rows = (
+        rated_answers()
+        .filter(pinned_text=F("question__text"))
+        .order_by("-scorecard__submitted_at", "-pk")
+        .values_list("question_id", "scorecard__candidate_id", "scorecard__interviewer_id", "level")
     )
     for question_id, candidate_id, interviewer_id, level in rows:
-        given.setdefault((question_id, candidate_id), {}).setdefault(interviewer_id, level)
-    for (question_id, _), levels in given.items():
-        pairs = list(combinations(levels.values(), 2))
-        figures.setdefault(question_id, QuestionFigures(question_id))
-        figures[question_id].pairs += len(pairs)
-        figures[question_id].agreeing += sum(abs(a - b) <= AGREEMENT_TOLERANCE for a, b in pairs)
+        figure = figures.setdefault(question_id, QuestionFigures(question_id))
+        figure.current.add(candidate_id, interviewer_id, level)
+    for question_id, candidates in asked_lately(rated_answers()).items():
+        figures.setdefault(question_id, QuestionFigures(question_id)).exposure = candidates
     for figure in figures.values():
         figure.flags = _flags(figure)
     return figures
